@@ -1,0 +1,3 @@
+module github.com/nachoos/nacho
+
+go 1.26
