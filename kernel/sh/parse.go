@@ -1,0 +1,453 @@
+package sh
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The grammar is the useful core of the POSIX shell's:
+//
+//	list     = andor { (";" | "&" | newline) andor } [";" | "&"]
+//	andor    = pipeline { ("&&" | "||") pipeline }
+//	pipeline = ["!"] command { "|" command }
+//	command  = { assignment } { word | redirection }
+//	redir    = [fd] (">" | ">>" | "<" | ">&" | "<&" | "&>" | "&>>") word
+//
+// Words may be quoted with '...' (literal), "..." ($ expansions and \
+// escapes of $ ` " \ newline) or escaped with \. Expansions: $NAME, ${NAME},
+// $?, $$, $#, $0..$9, leading ~, and pathname patterns (* ? [...]) in
+// unquoted parts.
+
+type partKind int
+
+const (
+	partLit   partKind = iota // literal text
+	partVar                   // $NAME
+	partTilde                 // leading ~ or ~/
+)
+
+type wordPart struct {
+	kind   partKind
+	text   string // literal text or variable name
+	quoted bool   // inside quotes: no field splitting, no globbing
+}
+
+type word []wordPart
+
+type redir struct {
+	fd     int    // descriptor redirected
+	op     string // ">", ">>", "<", ">&", "<&"
+	target word
+}
+
+type command struct {
+	assigns []word // NAME=value words, before the command name
+	args    []word
+	redirs  []redir
+}
+
+type pipeline struct {
+	bang bool
+	cmds []*command
+}
+
+type andOr struct {
+	pipes []*pipeline
+	ops   []string // "&&" or "||" between pipes
+}
+
+type listItem struct {
+	ao    *andOr
+	async bool // ended by &
+}
+
+// syntaxError is a parse failure; incomplete is set when more input (an
+// unclosed quote, a trailing | or &&) would complete it.
+type syntaxError struct {
+	msg        string
+	incomplete bool
+}
+
+func (e *syntaxError) Error() string { return "syntax error: " + e.msg }
+
+type parser struct {
+	src string
+	pos int
+}
+
+// parse parses a whole command line (which may hold several lines).
+func parse(src string) ([]listItem, error) {
+	p := &parser{src: src}
+	var items []listItem
+	for {
+		p.skipBlanks(true)
+		if p.eof() {
+			return items, nil
+		}
+		ao, err := p.andOr()
+		if err != nil {
+			return nil, err
+		}
+		item := listItem{ao: ao}
+		p.skipBlanks(false)
+		switch {
+		case p.eof():
+		case p.peekOp("&&"), p.peekOp("||"):
+			return nil, &syntaxError{msg: "unexpected " + p.src[p.pos:p.pos+2]}
+		case p.peek() == '&':
+			p.pos++
+			item.async = true
+		case p.peek() == ';' || p.peek() == '\n':
+			p.pos++
+		default:
+			return nil, &syntaxError{msg: fmt.Sprintf("unexpected %q", p.peek())}
+		}
+		items = append(items, item)
+	}
+}
+
+func (p *parser) eof() bool  { return p.pos >= len(p.src) }
+func (p *parser) peek() byte { return p.src[p.pos] }
+func (p *parser) peekOp(op string) bool {
+	return strings.HasPrefix(p.src[p.pos:], op)
+}
+
+// skipBlanks skips spaces, tabs, comments and, when newlines is set, newlines.
+func (p *parser) skipBlanks(newlines bool) {
+	for !p.eof() {
+		c := p.peek()
+		switch {
+		case c == ' ' || c == '\t':
+			p.pos++
+		case c == '\\' && p.pos+1 < len(p.src) && p.src[p.pos+1] == '\n':
+			p.pos += 2
+		case c == '\n' && newlines:
+			p.pos++
+		case c == '#':
+			for !p.eof() && p.peek() != '\n' {
+				p.pos++
+			}
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) andOr() (*andOr, error) {
+	ao := &andOr{}
+	for {
+		pl, err := p.pipeline()
+		if err != nil {
+			return nil, err
+		}
+		ao.pipes = append(ao.pipes, pl)
+		p.skipBlanks(false)
+		if p.eof() || !(p.peekOp("&&") || p.peekOp("||")) {
+			return ao, nil
+		}
+		ao.ops = append(ao.ops, p.src[p.pos:p.pos+2])
+		p.pos += 2
+		p.skipBlanks(true)
+		if p.eof() {
+			return nil, &syntaxError{msg: "unexpected end after " + ao.ops[len(ao.ops)-1], incomplete: true}
+		}
+	}
+}
+
+func (p *parser) pipeline() (*pipeline, error) {
+	pl := &pipeline{}
+	p.skipBlanks(false)
+	if !p.eof() && p.peek() == '!' && (p.pos+1 == len(p.src) || p.src[p.pos+1] == ' ') {
+		pl.bang = true
+		p.pos++
+	}
+	for {
+		c, err := p.command()
+		if err != nil {
+			return nil, err
+		}
+		pl.cmds = append(pl.cmds, c)
+		p.skipBlanks(false)
+		if p.eof() || p.peek() != '|' || p.peekOp("||") {
+			return pl, nil
+		}
+		p.pos++
+		p.skipBlanks(true)
+		if p.eof() {
+			return nil, &syntaxError{msg: "unexpected end after |", incomplete: true}
+		}
+	}
+}
+
+func isOpChar(c byte) bool {
+	return c == '|' || c == '&' || c == ';' || c == '<' || c == '>' || c == '\n'
+}
+
+func (p *parser) command() (*command, error) {
+	c := &command{}
+	for {
+		p.skipBlanks(false)
+		if p.eof() {
+			break
+		}
+		ch := p.peek()
+		// redirections: [n]op word
+		if r, ok, err := p.redirection(); err != nil {
+			return nil, err
+		} else if ok {
+			c.redirs = append(c.redirs, r)
+			continue
+		}
+		if isOpChar(ch) || ch == ')' || ch == '(' {
+			if ch == '(' || ch == ')' {
+				return nil, &syntaxError{msg: fmt.Sprintf("unexpected %q (subshells are not supported)", ch)}
+			}
+			break
+		}
+		w, err := p.word()
+		if err != nil {
+			return nil, err
+		}
+		if len(c.args) == 0 && isAssignment(w) {
+			c.assigns = append(c.assigns, w)
+		} else {
+			c.args = append(c.args, w)
+		}
+	}
+	if len(c.args) == 0 && len(c.assigns) == 0 && len(c.redirs) == 0 {
+		if p.eof() {
+			return nil, &syntaxError{msg: "missing command", incomplete: true}
+		}
+		return nil, &syntaxError{msg: fmt.Sprintf("unexpected %q", p.peek())}
+	}
+	return c, nil
+}
+
+// redirection parses one redirection at the cursor, if there is one.
+func (p *parser) redirection() (redir, bool, error) {
+	start := p.pos
+	fd := -1
+	i := p.pos
+	for i < len(p.src) && p.src[i] >= '0' && p.src[i] <= '9' {
+		i++
+	}
+	if i > p.pos && i < len(p.src) && (p.src[i] == '<' || p.src[i] == '>') {
+		n, err := strconv.Atoi(p.src[p.pos:i])
+		if err != nil || n > 9 {
+			return redir{}, false, &syntaxError{msg: "bad file descriptor " + p.src[p.pos:i]}
+		}
+		fd = n
+		p.pos = i
+	}
+	var op string
+	switch {
+	case p.peekOp("&>>"):
+		op = "&>>"
+	case p.peekOp("&>"):
+		op = "&>"
+	case p.peekOp(">>"):
+		op = ">>"
+	case p.peekOp(">&"):
+		op = ">&"
+	case p.peekOp("<&"):
+		op = "<&"
+	case p.peekOp(">|"):
+		op = ">|"
+	case !p.eof() && p.peek() == '>':
+		op = ">"
+	case !p.eof() && p.peek() == '<':
+		op = "<"
+	default:
+		p.pos = start
+		return redir{}, false, nil
+	}
+	p.pos += len(op)
+	if op == ">|" {
+		op = ">"
+	}
+	p.skipBlanks(false)
+	if p.eof() || isOpChar(p.peek()) {
+		return redir{}, false, &syntaxError{msg: "missing file name after " + op, incomplete: p.eof()}
+	}
+	w, err := p.word()
+	if err != nil {
+		return redir{}, false, err
+	}
+	if fd < 0 {
+		fd = 1
+		if op == "<" || op == "<&" {
+			fd = 0
+		}
+	}
+	return redir{fd: fd, op: op, target: w}, true, nil
+}
+
+func isAssignment(w word) bool {
+	if len(w) == 0 || w[0].kind != partLit || w[0].quoted {
+		return false
+	}
+	eq := strings.IndexByte(w[0].text, '=')
+	return eq > 0 && validName(w[0].text[:eq])
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// word reads one word up to a blank or an operator.
+func (p *parser) word() (word, error) {
+	var w word
+	var lit strings.Builder
+	flush := func(quoted bool) {
+		if lit.Len() > 0 {
+			w = append(w, wordPart{kind: partLit, text: lit.String(), quoted: quoted})
+			lit.Reset()
+		}
+	}
+	if !p.eof() && p.peek() == '~' {
+		end := p.pos + 1
+		for end < len(p.src) && p.src[end] != '/' && !isOpChar(p.src[end]) && p.src[end] != ' ' && p.src[end] != '\t' {
+			end++
+		}
+		if end == p.pos+1 { // only a bare ~ (not ~user) is expanded
+			w = append(w, wordPart{kind: partTilde})
+			p.pos++
+		}
+	}
+	for !p.eof() {
+		c := p.peek()
+		switch {
+		case c == ' ' || c == '\t' || isOpChar(c):
+			flush(false)
+			return w, nil
+		case c == '\\':
+			p.pos++
+			if p.eof() {
+				return nil, &syntaxError{msg: "unexpected end after \\", incomplete: true}
+			}
+			if p.peek() != '\n' {
+				flush(false)
+				lit.WriteByte(p.peek())
+				flush(true)
+			}
+			p.pos++
+		case c == '\'':
+			flush(false)
+			end := strings.IndexByte(p.src[p.pos+1:], '\'')
+			if end < 0 {
+				return nil, &syntaxError{msg: "unterminated '", incomplete: true}
+			}
+			w = append(w, wordPart{kind: partLit, text: p.src[p.pos+1 : p.pos+1+end], quoted: true})
+			p.pos += end + 2
+		case c == '"':
+			flush(false)
+			p.pos++
+			parts, err := p.doubleQuoted()
+			if err != nil {
+				return nil, err
+			}
+			w = append(w, parts...)
+		case c == '$':
+			flush(false)
+			part, ok := p.dollar(false)
+			if !ok {
+				lit.WriteByte('$')
+				p.pos++
+				continue
+			}
+			w = append(w, part)
+		default:
+			lit.WriteByte(c)
+			p.pos++
+		}
+	}
+	flush(false)
+	return w, nil
+}
+
+func (p *parser) doubleQuoted() (word, error) {
+	var w word
+	var lit strings.Builder
+	// An empty "" is still a (quoted, empty) part, so "" gives an argument.
+	w = append(w, wordPart{kind: partLit, quoted: true})
+	for {
+		if p.eof() {
+			return nil, &syntaxError{msg: "unterminated \"", incomplete: true}
+		}
+		c := p.peek()
+		switch c {
+		case '"':
+			p.pos++
+			if lit.Len() > 0 {
+				w = append(w, wordPart{kind: partLit, text: lit.String(), quoted: true})
+			}
+			return w, nil
+		case '\\':
+			if p.pos+1 < len(p.src) && strings.IndexByte("$`\"\\\n", p.src[p.pos+1]) >= 0 {
+				if p.src[p.pos+1] != '\n' {
+					lit.WriteByte(p.src[p.pos+1])
+				}
+				p.pos += 2
+				continue
+			}
+			lit.WriteByte(c)
+			p.pos++
+		case '$':
+			part, ok := p.dollar(true)
+			if !ok {
+				lit.WriteByte('$')
+				p.pos++
+				continue
+			}
+			if lit.Len() > 0 {
+				w = append(w, wordPart{kind: partLit, text: lit.String(), quoted: true})
+				lit.Reset()
+			}
+			w = append(w, part)
+		default:
+			lit.WriteByte(c)
+			p.pos++
+		}
+	}
+}
+
+// dollar parses $NAME, ${NAME} or a special parameter at the cursor.
+func (p *parser) dollar(quoted bool) (wordPart, bool) {
+	rest := p.src[p.pos+1:]
+	if rest == "" {
+		return wordPart{}, false
+	}
+	switch c := rest[0]; {
+	case c == '{':
+		end := strings.IndexByte(rest, '}')
+		if end < 0 || !(validName(rest[1:end]) || isSpecialParam(rest[1:end])) {
+			return wordPart{}, false
+		}
+		p.pos += end + 2
+		return wordPart{kind: partVar, text: rest[1:end], quoted: quoted}, true
+	case isSpecialParam(rest[:1]):
+		p.pos += 2
+		return wordPart{kind: partVar, text: rest[:1], quoted: quoted}, true
+	case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		n := 1
+		for n < len(rest) && validName(rest[:n+1]) {
+			n++
+		}
+		p.pos += n + 1
+		return wordPart{kind: partVar, text: rest[:n], quoted: quoted}, true
+	}
+	return wordPart{}, false
+}
+
+func isSpecialParam(s string) bool {
+	return len(s) == 1 && strings.IndexByte("?$#!0123456789@*", s[0]) >= 0
+}
