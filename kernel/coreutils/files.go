@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	prog("ls", "list directory contents (-l long, -a all, -1 one per line, -R recursive, -d dirs themselves, -h human sizes)", ls)
+	prog("ls", "list directory contents (-l -a -1 -R -d -h -F)", ls)
 	prog("cat", "print files (or standard input) one after another", cat)
 	prog("mkdir", "make directories (-p: parents too, no error if present)", mkdir)
 	prog("rmdir", "remove empty directories", rmdir)

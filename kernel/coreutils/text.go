@@ -21,7 +21,7 @@ func init() {
 	prog("tail", "last lines of files (-n N)", tail)
 	prog("wc", "count lines, words and bytes (-l -w -c)", wc)
 	prog("grep", "print lines matching a regular expression (-i -v -n -c)", grep)
-	prog("tee", "copy standard input to files and standard output (-a append)", tee)
+	prog("tee", "copy standard input to files and stdout (-a append)", tee)
 	prog("seq", "print a sequence of numbers: seq [FIRST [STEP]] LAST", seq)
 	prog("yes", "print a line (default y) forever", yes)
 	prog("true", "do nothing, successfully", func(*kernel.Process) int { return 0 })

@@ -1,0 +1,247 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/nachoos/nacho/kernel"
+	"github.com/nachoos/nacho/vfs"
+)
+
+// The page and the kernel exchange these messages (page → kernel):
+//
+//	{type:"run", id, cmd, stdin, cwd}    → run-out {id, fd, data}*, reply {id, result:{code}}
+//	{type:"writeFile", id, path, data}   → reply {id}
+//	{type:"readFile", id, path}          → reply {id, result: Uint8Array}
+//	{type:"sync", id}                    → reply {id} once durable
+//	{type:"stop", id}                    → reply {id} once processes ended and files are flushed
+//	{type:"tty-open", id, cols, rows}    → tty-out {id, data}*, tty-exit {id, status}
+//	{type:"tty-in", id, data}            (keys typed, a string)
+//	{type:"tty-resize", id, cols, rows}
+//	{type:"tty-close", id}               (hang up: the terminal window closed)
+//
+// and, unasked, {type:"exit", pid, name, status} whenever a process ends.
+// A reply that failed carries error:{message, code} instead of result,
+// where code is the errno name (ENOENT, ...) when there is one.
+type bridge struct {
+	k *kernel.Kernel
+
+	mu   sync.Mutex
+	ttys map[int]*ttyConn
+}
+
+func newBridge(k *kernel.Kernel) *bridge {
+	b := &bridge{k: k, ttys: map[int]*ttyConn{}}
+	k.OnExit(func(e kernel.ExitEvent) {
+		post(obj{"type": "exit", "pid": e.PID, "name": e.Name, "status": e.Status})
+	})
+	return b
+}
+
+// handle receives a message from the page. It must not block: the work
+// runs in a goroutine of its own.
+func (b *bridge) handle(_ js.Value, args []js.Value) any {
+	m := args[0]
+	typ := m.Get("type").String()
+	id := m.Get("id").Int()
+	switch typ {
+	case "tty-in":
+		if c := b.tty(id); c != nil {
+			c.tty.Input(bytesFromJS(m.Get("data")))
+		}
+	case "tty-resize":
+		if c := b.tty(id); c != nil {
+			c.tty.Resize(m.Get("cols").Int(), m.Get("rows").Int())
+		}
+	case "tty-close":
+		if c := b.tty(id); c != nil {
+			c.tty.Hangup()
+		}
+	case "tty-open":
+		cols, rows := m.Get("cols").Int(), m.Get("rows").Int()
+		go b.openTTY(id, cols, rows)
+	case "run":
+		req := runRequest{cmd: m.Get("cmd").String(), cwd: m.Get("cwd").String()}
+		if in := m.Get("stdin"); in.Truthy() {
+			req.stdin = bytesFromJS(in)
+		}
+		go b.reply(id, func() (any, error) { return b.run(id, req) })
+	case "writeFile":
+		name, data := m.Get("path").String(), bytesFromJS(m.Get("data"))
+		go b.reply(id, func() (any, error) { return nil, b.writeFile(name, data) })
+	case "readFile":
+		name := m.Get("path").String()
+		go b.reply(id, func() (any, error) {
+			data, err := b.k.FS().ReadFile(vfs.Clean(name))
+			if err != nil {
+				return nil, err
+			}
+			return bytesToJS(data), nil
+		})
+	case "sync":
+		go b.reply(id, func() (any, error) { return nil, b.k.FS().Sync() })
+	case "stop":
+		go b.reply(id, func() (any, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			b.k.Shutdown(ctx)
+			return nil, b.k.FS().Sync()
+		})
+	default:
+		post(obj{"type": "log", "level": "error", "text": "unknown message type " + typ})
+	}
+	return nil
+}
+
+func (b *bridge) reply(id int, fn func() (any, error)) {
+	res, err := fn()
+	if err != nil {
+		e := obj{"message": err.Error()}
+		var errno vfs.Errno
+		if errors.As(err, &errno) {
+			e["code"] = errno.Name()
+		}
+		post(obj{"type": "reply", "id": id, "error": e})
+		return
+	}
+	post(obj{"type": "reply", "id": id, "result": res})
+}
+
+type runRequest struct {
+	cmd, cwd string
+	stdin    []byte
+}
+
+func (b *bridge) run(id int, req runRequest) (any, error) {
+	out := newCoalescer(func(d []byte) { post(obj{"type": "run-out", "id": id, "fd": 1, "data": bytesToJS(d)}) })
+	errc := newCoalescer(func(d []byte) { post(obj{"type": "run-out", "id": id, "fd": 2, "data": bytesToJS(d)}) })
+	code, err := b.k.Run(context.Background(), kernel.RunOptions{
+		Cmd: req.cmd, Stdin: req.stdin, Cwd: req.cwd, Stdout: out.write, Stderr: errc.write,
+	})
+	out.flush()
+	errc.flush()
+	if err != nil {
+		return nil, err
+	}
+	return obj{"code": code}, nil
+}
+
+// writeFile writes a whole file atomically, making missing parent folders.
+func (b *bridge) writeFile(name string, data []byte) error {
+	name = vfs.Clean(name)
+	fsys := b.k.FS()
+	if dir := path.Dir(name); dir != "/" {
+		if err := fsys.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	return fsys.WriteFile(name, data, 0o644)
+}
+
+// installFiles writes the files given to Nacho.boot({files}).
+func (b *bridge) installFiles(files js.Value) error {
+	if !files.Truthy() {
+		return nil
+	}
+	for i := 0; i < files.Length(); i++ {
+		f := files.Index(i)
+		name := f.Get("path").String()
+		if err := b.writeFile(name, bytesFromJS(f.Get("data"))); err != nil {
+			return fmt.Errorf("installing %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// ttyConn is a terminal window connected to a login shell.
+type ttyConn struct {
+	id  int
+	tty *kernel.TTY
+	out *coalescer
+}
+
+func (b *bridge) tty(id int) *ttyConn {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ttys[id]
+}
+
+func (b *bridge) openTTY(id, cols, rows int) {
+	c := &ttyConn{id: id}
+	c.out = newCoalescer(func(d []byte) { post(obj{"type": "tty-out", "id": id, "data": bytesToJS(d)}) })
+	c.tty = b.k.NewTTY(cols, rows, c.out.write)
+	b.mu.Lock()
+	b.ttys[id] = c
+	b.mu.Unlock()
+	home := "/home"
+	if _, err := b.k.FS().Stat(home); errors.Is(err, fs.ErrNotExist) {
+		home = "/"
+	}
+	p, err := b.k.Spawn(kernel.SpawnOptions{
+		Args:  []string{"sh", "-l"},
+		TTY:   c.tty,
+		Cwd:   home,
+		Files: []*kernel.OpenFile{c.tty.OpenFile(), c.tty.OpenFile(), c.tty.OpenFile()},
+	})
+	status := 127
+	if err != nil {
+		c.out.write([]byte("nacho: cannot start the shell: " + err.Error() + "\r\n"))
+	} else {
+		status = p.Wait()
+	}
+	c.out.flush()
+	b.mu.Lock()
+	delete(b.ttys, id)
+	b.mu.Unlock()
+	c.tty.Hangup()
+	post(obj{"type": "tty-exit", "id": id, "status": status})
+}
+
+// coalescer gathers many small writes into one message: a program printing
+// a line at a time would otherwise cost a postMessage per line.
+type coalescer struct {
+	mu        sync.Mutex
+	buf       []byte
+	scheduled bool
+	send      func([]byte)
+}
+
+const (
+	coalesceDelay = 4 * time.Millisecond
+	coalesceMax   = 256 << 10
+)
+
+func newCoalescer(send func([]byte)) *coalescer { return &coalescer{send: send} }
+
+func (c *coalescer) write(b []byte) {
+	c.mu.Lock()
+	c.buf = append(c.buf, b...)
+	full := len(c.buf) >= coalesceMax
+	if !c.scheduled && !full {
+		c.scheduled = true
+		time.AfterFunc(coalesceDelay, c.flush)
+	}
+	c.mu.Unlock()
+	if full {
+		c.flush()
+	}
+}
+
+func (c *coalescer) flush() {
+	c.mu.Lock()
+	data := c.buf
+	c.buf = nil
+	c.scheduled = false
+	c.mu.Unlock()
+	if len(data) > 0 {
+		c.send(data)
+	}
+}

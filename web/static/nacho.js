@@ -1,0 +1,432 @@
+/*
+ * Nacho: the loader and the embed API.
+ *
+ *   <script src="https://host/nacho.js"></script>
+ *   const os = await Nacho.boot(element, { persist: "mygame" });
+ *   const { code, stdout } = await os.run("ls /");
+ *
+ * This file is served by `nacho serve`, which fills in the names of the
+ * content-hashed assets below. It downloads and compiles the kernel
+ * (WebAssembly) with a progress bar, starts it in a Web Worker, and draws
+ * the desktop (or a single terminal) into the element.
+ */
+(function (global) {
+  'use strict';
+  if (global.Nacho) return;
+
+  var ASSETS = /*@NACHO_ASSETS@*/null;
+  var BUILD = /*@NACHO_BUILD@*/'dev';
+  var script = document.currentScript;
+  var BASE = new URL('.', (script && script.src) || location.href).href;
+
+  function assetURL(name) {
+    if (!ASSETS) throw new Error('nacho.js was not served by `nacho serve` (its asset table is empty)');
+    var a = ASSETS[name];
+    if (!a) throw new Error('this build of Nacho has no asset "' + name + '"');
+    return new URL(a.url, BASE).href;
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  var loaded = {};
+  function loadScript(name) {
+    if (!loaded[name]) {
+      loaded[name] = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = assetURL(name);
+        s.async = true;
+        s.onload = resolve;
+        s.onerror = function () { reject(new Error('could not load ' + name + ' from ' + s.src)); };
+        document.head.appendChild(s);
+      });
+    }
+    return loaded[name];
+  }
+
+  function loadCSS(name) {
+    if (!loaded[name]) {
+      loaded[name] = new Promise(function (resolve, reject) {
+        var l = document.createElement('link');
+        l.rel = 'stylesheet';
+        l.href = assetURL(name);
+        l.onload = resolve;
+        l.onerror = function () { reject(new Error('could not load ' + name)); };
+        document.head.appendChild(l);
+      });
+    }
+    return loaded[name];
+  }
+
+  function fetchText(name) {
+    return fetch(assetURL(name)).then(function (r) {
+      if (!r.ok) throw new Error(name + ': HTTP ' + r.status + ' ' + r.statusText);
+      return r.text();
+    });
+  }
+
+  // compileKernel downloads kernel.wasm, reporting bytes as they arrive, and
+  // compiles it while it streams in.
+  function compileKernel(onProgress) {
+    var total = ASSETS && ASSETS['kernel.wasm'] ? ASSETS['kernel.wasm'].size : 0;
+    return fetch(assetURL('kernel.wasm')).then(function (resp) {
+      if (!resp.ok) throw new Error('downloading the kernel failed: HTTP ' + resp.status + ' ' + resp.statusText);
+      var got = 0;
+      var body = resp.body;
+      if (body && typeof TransformStream === 'function') {
+        body = body.pipeThrough(new TransformStream({
+          transform: function (chunk, ctrl) {
+            got += chunk.byteLength;
+            onProgress(got, total);
+            ctrl.enqueue(chunk);
+          }
+        }));
+        var counted = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+        if (WebAssembly.compileStreaming) return WebAssembly.compileStreaming(counted);
+        return counted.arrayBuffer().then(function (b) { return WebAssembly.compile(b); });
+      }
+      return resp.arrayBuffer().then(function (b) { onProgress(b.byteLength, total); return WebAssembly.compile(b); });
+    }).catch(function (err) {
+      throw new Error('The kernel (kernel.wasm) could not be loaded: ' + (err && err.message || err));
+    });
+  }
+
+  // ------------------------------------------------------------ boot screen
+
+  function el(tag, cls, parent, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    if (parent) parent.appendChild(e);
+    return e;
+  }
+
+  function fmtMB(n) { return (n / 1048576).toFixed(1) + ' MB'; }
+
+  function BootScreen(element) {
+    this.root = el('div', 'nacho-boot', element);
+    // Inline styles: the stylesheet may not have arrived yet, or at all.
+    this.root.style.cssText = 'position:absolute;inset:0;display:flex;flex-direction:column;align-items:center;' +
+      'justify-content:center;background:#1d1f21;color:#c5c8c6;font:14px system-ui,sans-serif;z-index:10';
+    if (getComputedStyle(element).position === 'static') element.style.position = 'relative';
+    el('div', null, this.root, 'Nacho').style.cssText = 'font-size:28px;font-weight:600;margin-bottom:18px;color:#f4b942';
+    var bar = el('div', null, this.root);
+    bar.style.cssText = 'width:min(360px,80%);height:8px;border-radius:4px;background:#373b41;overflow:hidden';
+    this.fill = el('div', null, bar);
+    this.fill.style.cssText = 'height:100%;width:0;background:#f4b942;transition:width .1s';
+    this.text = el('div', null, this.root, 'Loading…');
+    this.text.style.cssText = 'margin-top:10px;font-variant-numeric:tabular-nums;min-height:1.4em';
+    this.fill.setAttribute('role', 'progressbar');
+  }
+  BootScreen.prototype.progress = function (got, total) {
+    var pct = total ? Math.min(100, got / total * 100) : 0;
+    this.fill.style.width = pct.toFixed(1) + '%';
+    this.fill.setAttribute('aria-valuenow', String(Math.round(pct)));
+    this.text.textContent = 'Downloading the kernel: ' + fmtMB(got) + (total ? ' of ' + fmtMB(total) : '');
+  };
+  BootScreen.prototype.status = function (s) { this.text.textContent = s; };
+  BootScreen.prototype.error = function (err, retry) {
+    this.fill.parentNode.style.display = 'none';
+    this.text.textContent = '';
+    var box = el('div', null, this.root);
+    box.style.cssText = 'max-width:min(560px,90%);padding:14px 18px;border:1px solid #cc6666;border-radius:6px;background:#2a1f1f;color:#f0c0c0;white-space:pre-wrap';
+    el('strong', null, box, 'Nacho could not start.\n');
+    el('span', null, box, String(err && err.message || err));
+    if (retry) {
+      var b = el('button', null, this.root, 'Try again');
+      b.style.cssText = 'margin-top:14px;padding:6px 16px;font:inherit;cursor:pointer';
+      b.onclick = retry;
+    }
+  };
+  BootScreen.prototype.remove = function () { this.root.remove(); };
+
+  // ---------------------------------------------------------------- NachoOS
+
+  var utf8 = new TextEncoder();
+
+  function toBytes(data) {
+    if (typeof data === 'string') return Promise.resolve(utf8.encode(data));
+    if (data instanceof Uint8Array) return Promise.resolve(data);
+    if (data instanceof ArrayBuffer) return Promise.resolve(new Uint8Array(data));
+    if (ArrayBuffer.isView(data)) return Promise.resolve(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    if (typeof Blob !== 'undefined' && data instanceof Blob) return data.arrayBuffer().then(function (b) { return new Uint8Array(b); });
+    return Promise.reject(new TypeError('file data must be a string, ArrayBuffer, typed array or Blob'));
+  }
+
+  function kernelError(e) {
+    var err = new Error(e.message);
+    if (e.code) err.code = e.code;
+    return err;
+  }
+
+  function NachoOS(worker, element, options) {
+    this._worker = worker;
+    this._element = element;
+    this._options = options;
+    this._nextId = 1;
+    this._calls = new Map();
+    this._runs = new Map();
+    this._ttys = new Map();
+    this._handlers = {};
+    this._stopped = false;
+    this.version = BUILD;
+    this.desktop = null;
+    var self = this;
+    worker.onmessage = function (e) { self._message(e.data); };
+    worker.onerror = function (e) { self._fatal(new Error('the kernel worker failed: ' + (e.message || 'unknown error'))); };
+  }
+
+  NachoOS.prototype._post = function (msg, transfer) {
+    if (this._stopped) throw new Error('Nacho has stopped');
+    this._worker.postMessage(msg, transfer || []);
+  };
+
+  NachoOS.prototype._call = function (type, fields, transfer, id) {
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      if (self._stopped) { reject(new Error('Nacho has stopped')); return; }
+      if (id == null) id = self._nextId++;
+      self._calls.set(id, { resolve: resolve, reject: reject });
+      var msg = Object.assign({ type: type, id: id }, fields);
+      self._post(msg, transfer);
+    });
+  };
+
+  NachoOS.prototype._emit = function (name) {
+    var hs = this._handlers[name];
+    if (!hs) return;
+    var args = Array.prototype.slice.call(arguments, 1);
+    hs.slice().forEach(function (h) {
+      try { h.apply(null, args); } catch (err) { console.error('Nacho: a "' + name + '" handler threw', err); }
+    });
+  };
+
+  NachoOS.prototype._message = function (m) {
+    switch (m.type) {
+      case 'reply': {
+        var c = this._calls.get(m.id);
+        if (!c) return;
+        this._calls.delete(m.id);
+        if (m.error) c.reject(kernelError(m.error)); else c.resolve(m.result);
+        return;
+      }
+      case 'run-out': {
+        var r = this._runs.get(m.id);
+        if (!r) return;
+        var text = (m.fd === 2 ? r.errDec : r.outDec).decode(m.data, { stream: true });
+        if (m.fd === 2) { r.stderr += text; this._emit('stderr', text, { run: m.id }); }
+        else { r.stdout += text; this._emit('stdout', text, { run: m.id }); }
+        return;
+      }
+      case 'tty-out': {
+        var t = this._ttys.get(m.id);
+        if (t) t.onData(m.data);
+        this._emit('stdout', t ? t.decoder.decode(m.data, { stream: true }) : '', { tty: m.id });
+        return;
+      }
+      case 'tty-exit': {
+        var tt = this._ttys.get(m.id);
+        this._ttys.delete(m.id);
+        if (tt && tt.onExit) tt.onExit(m.status);
+        return;
+      }
+      case 'exit':
+        this._emit('exit', { pid: m.pid, name: m.name, code: m.status });
+        return;
+      case 'ready':
+        if (this._onReady) this._onReady(m);
+        return;
+      case 'fatal':
+      case 'halted':
+        this._fatal(new Error(m.type === 'fatal' ? m.error : 'the kernel stopped' + (m.log ? ':\n' + m.log : '')));
+        return;
+      case 'log':
+        console[m.level === 'error' ? 'error' : 'log']('nacho:', m.text);
+        return;
+    }
+  };
+
+  NachoOS.prototype._fatal = function (err) {
+    if (this._onBootFail) { this._onBootFail(err); return; }
+    if (this._stopped) return;
+    this._stopped = true;
+    this._calls.forEach(function (c) { c.reject(err); });
+    this._calls.clear();
+    this._emit('error', err);
+    console.error('Nacho:', err);
+    if (this.desktop && this.desktop.showError) this.desktop.showError(err);
+  };
+
+  /**
+   * run(cmd) runs a command line in a shell of its own and resolves with its
+   * exit code and everything it wrote.
+   */
+  NachoOS.prototype.run = function (cmd, opts) {
+    var self = this;
+    opts = opts || {};
+    var stdin = opts.stdin;
+    return (stdin != null ? toBytes(stdin) : Promise.resolve(null)).then(function (input) {
+      var rec = { stdout: '', stderr: '', outDec: new TextDecoder(), errDec: new TextDecoder() };
+      var id = self._nextId++;
+      self._runs.set(id, rec);
+      return self._call('run', { cmd: String(cmd), stdin: input, cwd: opts.cwd || '' }, null, id).then(function (res) {
+        self._runs.delete(id);
+        rec.stdout += rec.outDec.decode();
+        rec.stderr += rec.errDec.decode();
+        return { code: res.code, stdout: rec.stdout, stderr: rec.stderr };
+      }, function (err) { self._runs.delete(id); throw err; });
+    });
+  };
+
+  /** writeFile(path, data) writes a whole file, creating missing parent folders. */
+  NachoOS.prototype.writeFile = function (path, data) {
+    var self = this;
+    return toBytes(data).then(function (bytes) {
+      // Copy so that transferring does not detach the caller's buffer.
+      var copy = bytes.slice();
+      return self._call('writeFile', { path: String(path), data: copy }, [copy.buffer]);
+    }).then(function () {});
+  };
+
+  /** readFile(path) resolves with the file's bytes, or a string with {encoding: "utf8"}. */
+  NachoOS.prototype.readFile = function (path, opts) {
+    var enc = typeof opts === 'string' ? opts : opts && opts.encoding;
+    return this._call('readFile', { path: String(path) }).then(function (bytes) {
+      if (enc === 'utf8' || enc === 'utf-8') return new TextDecoder().decode(bytes);
+      return bytes;
+    });
+  };
+
+  /** sync() resolves once everything written so far is durable. */
+  NachoOS.prototype.sync = function () { return this._call('sync', {}).then(function () {}); };
+
+  /** on(event, fn): "stdout", "stderr", "exit", "error". Returns a function that removes fn. */
+  NachoOS.prototype.on = function (name, fn) {
+    (this._handlers[name] = this._handlers[name] || []).push(fn);
+    var self = this;
+    return function () { self.off(name, fn); };
+  };
+  NachoOS.prototype.off = function (name, fn) {
+    var hs = this._handlers[name];
+    if (hs) this._handlers[name] = hs.filter(function (h) { return h !== fn; });
+  };
+
+  /** stop() flushes files, ends every process and removes Nacho from the page. */
+  NachoOS.prototype.stop = function () {
+    if (this._stopped) return Promise.resolve();
+    var self = this;
+    var done = this._call('stop', {}).catch(function () {});
+    var timeout = new Promise(function (r) { setTimeout(r, 3000); });
+    return Promise.race([done, timeout]).then(function () {
+      self._stopped = true;
+      self._worker.terminate();
+      if (self.desktop) self.desktop.destroy();
+      if (self._releaseLock) self._releaseLock();
+      self._calls.forEach(function (c) { c.reject(new Error('Nacho has stopped')); });
+      self._calls.clear();
+    });
+  };
+
+  // openTTY connects a terminal to a new login shell in the kernel.
+  NachoOS.prototype.openTTY = function (cols, rows, onData, onExit) {
+    var id = this._nextId++;
+    var t = { id: id, onData: onData, onExit: onExit, decoder: new TextDecoder() };
+    this._ttys.set(id, t);
+    this._post({ type: 'tty-open', id: id, cols: cols, rows: rows });
+    var self = this;
+    return {
+      id: id,
+      input: function (s) { if (!self._stopped) self._post({ type: 'tty-in', id: id, data: s }); },
+      resize: function (c, r) { if (!self._stopped) self._post({ type: 'tty-resize', id: id, cols: c, rows: r }); },
+      close: function () { if (!self._stopped && self._ttys.has(id)) self._post({ type: 'tty-close', id: id }); }
+    };
+  };
+
+  // ------------------------------------------------------------------- boot
+
+  function sameOrigin(url) { return new URL(url).origin === location.origin; }
+
+  // exclusiveStorage takes the lock that says this tab owns the persistent
+  // files of a namespace. A second tab of the same origin and namespace gets
+  // temporary files instead of sharing (and corrupting) the first tab's.
+  function exclusiveStorage(ns) {
+    if (!navigator.locks) return Promise.resolve({ exclusive: true, release: function () {} });
+    return new Promise(function (resolve) {
+      navigator.locks.request('nacho-storage:' + ns, { ifAvailable: true }, function (lock) {
+        if (!lock) { resolve({ exclusive: false, release: function () {} }); return; }
+        return new Promise(function (release) { resolve({ exclusive: true, release: release }); });
+      });
+    });
+  }
+
+  function registerServiceWorker() {
+    if (!('serviceWorker' in navigator) || !sameOrigin(BASE)) return;
+    navigator.serviceWorker.register(new URL('sw.js', BASE).href, { scope: BASE }).catch(function (err) {
+      console.warn('Nacho: offline mode is unavailable:', err && err.message || err);
+    });
+  }
+
+  /**
+   * Nacho.boot(element, options) boots Nacho into element.
+   * options: desktop (bool; default: a single terminal), persist (namespace
+   * of the persistent files), files ({path: data}), run (a command line to
+   * type into the first terminal), env ({NAME: value}), serviceWorker.
+   */
+  function boot(element, options) {
+    options = options || {};
+    if (!element || element.nodeType !== 1) return Promise.reject(new TypeError('Nacho.boot needs an element to draw into'));
+    var screen = new BootScreen(element);
+    var lock = null;
+    function attempt() {
+      if (typeof WebAssembly !== 'object' || typeof Worker !== 'function') {
+        return Promise.reject(new Error('this browser lacks WebAssembly or Web Workers'));
+      }
+      var ns = String(options.persist || 'default');
+      var ui = Promise.all([loadCSS('nacho.css'), loadCSS('xterm.css'), loadScript('xterm.js'), loadScript('addon-fit.js'), loadScript('desktop.js')]);
+      ui.catch(function () {});
+      return Promise.all([
+        compileKernel(function (got, total) { screen.progress(got, total); }),
+        Promise.all([fetchText('wasm_exec.js'), fetchText('worker.js')]),
+        lock || (lock = exclusiveStorage(ns))
+      ]).then(function (r) {
+        var module = r[0], src = r[1], storage = r[2];
+        screen.status('Starting the kernel…');
+        var url = URL.createObjectURL(new Blob([src[0], '\n;\n', src[1]], { type: 'text/javascript' }));
+        var worker = new Worker(url, { name: 'nacho-kernel' });
+        URL.revokeObjectURL(url);
+        var os = new NachoOS(worker, element, options);
+        os._releaseLock = storage.release;
+        os.exclusive = storage.exclusive;
+        var ready = new Promise(function (resolve, reject) {
+          os._onReady = function (m) { os.info = m; resolve(); };
+          os._onBootFail = reject;
+        });
+        var files = options.files || {};
+        var names = Object.keys(files);
+        return Promise.all(names.map(function (n) { return toBytes(files[n]); })).then(function (datas) {
+          var fileList = names.map(function (n, i) { return { path: n, data: datas[i] }; });
+          worker.postMessage({
+            type: 'boot', module: module,
+            options: {
+              namespace: ns, exclusive: storage.exclusive, files: fileList,
+              env: options.env || {}, build: BUILD, origin: location.origin
+            }
+          });
+          return Promise.all([ready, ui]);
+        }).then(function () {
+          os._onBootFail = null;
+          screen.remove();
+          os.desktop = global.NachoDesktop.create(element, os, options);
+          if (options.serviceWorker) registerServiceWorker();
+          return os;
+        }, function (err) { worker.terminate(); throw err; });
+      });
+    }
+    return attempt().catch(function (err) {
+      if (lock) lock.then(function (s) { s.release(); });
+      screen.error(err);
+      throw err;
+    });
+  }
+
+  global.Nacho = { boot: boot, version: BUILD };
+})(typeof globalThis !== 'undefined' ? globalThis : window);
