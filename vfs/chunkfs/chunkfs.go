@@ -354,7 +354,11 @@ func (f *FS) build(recs map[uint64]*Record) {
 			f.markDirty(lf)
 		}
 		for _, n := range lost {
-			f.Attach(lf, fmt.Sprintf("%s.%d", n.Name, n.Ino), n)
+			name := fmt.Sprintf("%s.%d", recs[n.Ino].Name, n.Ino)
+			if len(name) > vfs.NameMax {
+				name = fmt.Sprintf("inode.%d", n.Ino)
+			}
+			f.Attach(lf, name, n)
 			f.markDirty(n)
 		}
 	}
@@ -466,7 +470,7 @@ func (f *FS) maybeFlush() error {
 	if f.dirtyBytes <= f.opts.MaxDirty {
 		return nil
 	}
-	return f.flushChunks(nil)
+	return f.flushChunks()
 }
 
 // Sync implements vfs.Filesystem: it commits everything, files open for
@@ -523,8 +527,16 @@ func (f *FS) Close() error {
 type hooks struct{ f *FS }
 
 func (h hooks) NewContent(n *tree.Node) tree.Content {
-	n.Ext = &nodeState{}
+	if n.Ext == nil {
+		n.Ext = &nodeState{}
+	}
 	return &file{fs: h.f, node: n, cs: h.f.sb.chunkSize}
+}
+
+func (h hooks) Discard(c tree.Content) {
+	if fl, ok := c.(*file); ok {
+		fl.release()
+	}
 }
 
 func (h hooks) Changed(n *tree.Node) {
@@ -555,4 +567,16 @@ func (h hooks) Sync(n *tree.Node) error {
 	// fsync: commit everything, this file's open content included. The
 	// tree lock is held; commitLocked runs under it.
 	return h.f.commitLocked(true)
+}
+
+// Commit writes what is complete to the store, as the background commit
+// does: every change except the content of files still open for writing,
+// which keep their last committed content. Sync commits everything.
+func (f *FS) Commit() error {
+	f.Mu.Lock()
+	defer f.Mu.Unlock()
+	if f.closed {
+		return vfs.EBADF
+	}
+	return f.commitLocked(false)
 }

@@ -13,6 +13,8 @@ import (
 
 var bg = context.Background()
 
+type ctxT = context.Context
+
 func openFS(t testing.TB, st store.Store, opts chunkfs.Options) *chunkfs.FS {
 	t.Helper()
 	f, err := chunkfs.Open(bg, st, opts)

@@ -24,11 +24,29 @@ type flushed struct {
 	data []byte
 }
 
-// flushChunks writes the dirty chunks of the files in only (all dirty
-// files if only is nil) to the store in one transaction. Nothing
-// references them in the store yet; the caller's commit does.
-// Preconditions: f.Mu held.
-func (f *FS) flushChunks(only map[*file]bool) error {
+// flushChunks writes the dirty chunks of every file to the store in one
+// transaction. Nothing references them in the store yet; a later commit
+// does. Preconditions: f.Mu held.
+func (f *FS) flushChunks() error {
+	ps, puts := f.prepareFlush(nil)
+	if len(puts) > 0 {
+		err := f.st.Txn(f.ctx, func(tx store.Tx) error {
+			for h, data := range puts {
+				tx.Put(h.Key(), data)
+			}
+			return nil
+		})
+		if err != nil {
+			return storeErr("writing chunks", err)
+		}
+	}
+	f.applyFlush(ps, puts)
+	return nil
+}
+
+// prepareFlush hashes the dirty chunks of the files in only (all dirty
+// files if only is nil) and returns them and the chunks the store lacks.
+func (f *FS) prepareFlush(only map[*file]bool) ([]flushed, map[Hash][]byte) {
 	var ps []flushed
 	puts := map[Hash][]byte{}
 	for fl := range f.dirtyFiles {
@@ -55,19 +73,14 @@ func (f *FS) flushChunks(only map[*file]bool) error {
 			ps = append(ps, flushed{fl: fl, i: i, h: h, data: data})
 		}
 	}
-	if len(puts) > 0 {
-		err := f.st.Txn(f.ctx, func(tx store.Tx) error {
-			for h, data := range puts {
-				tx.Put(h.Key(), data)
-			}
-			return nil
-		})
-		if err != nil {
-			return storeErr("writing chunks", err)
-		}
-		for h, data := range puts {
-			f.stored[h] = int64(len(data))
-		}
+	return ps, puts
+}
+
+// applyFlush turns flushed buffers into chunk references once the store
+// has the chunks.
+func (f *FS) applyFlush(ps []flushed, puts map[Hash][]byte) {
+	for h, data := range puts {
+		f.stored[h] = int64(len(data))
 	}
 	for _, p := range ps {
 		s := &p.fl.slots[p.i]
@@ -83,7 +96,6 @@ func (f *FS) flushChunks(only map[*file]bool) error {
 			delete(f.dirtyFiles, p.fl)
 		}
 	}
-	return nil
 }
 
 func allZero(b []byte) bool {
@@ -128,10 +140,21 @@ func (f *FS) commitLocked(force bool) error {
 			sel[fl] = true
 		}
 	}
+	// The chunks of published files go in the same transaction as the
+	// records, so space freed by deletes in it is there for them.
+	var ps []flushed
+	var puts map[Hash][]byte
 	if len(sel) > 0 {
-		if err := f.flushChunks(sel); err != nil {
-			return err
+		ps, puts = f.prepareFlush(sel)
+	}
+	pending := map[*file]map[int]Hash{}
+	liveAdd := map[Hash]int{}
+	for _, p := range ps {
+		if pending[p.fl] == nil {
+			pending[p.fl] = map[int]Hash{}
 		}
+		pending[p.fl][p.i] = p.h
+		liveAdd[p.h]++
 	}
 	delta := map[Hash]int{}
 	var changes []change
@@ -163,6 +186,9 @@ func (f *FS) commitLocked(force bool) error {
 			c.rec = EncodeRecord(f.record(n, st.committed, st.size))
 		case isFile:
 			c.hashes, c.size, c.content = fl.hashes(), fl.size, true
+			for i, h := range pending[fl] {
+				c.hashes[i] = h
+			}
 			for _, h := range st.committed {
 				delta[h]--
 			}
@@ -190,17 +216,21 @@ func (f *FS) commitLocked(force bool) error {
 		if h.IsHole() {
 			continue
 		}
-		if f.refs[h]+delta[h] <= 0 {
+		if f.refs[h]+delta[h]+liveAdd[h] <= 0 {
 			if _, ok := f.stored[h]; ok {
 				dead = append(dead, h)
 			}
 		}
 	}
-	if len(changes) == 0 && len(dead) == 0 {
+	if len(changes) == 0 && len(dead) == 0 && len(puts) == 0 {
+		f.applyFlush(ps, puts)
 		clear(f.garbage)
 		return nil
 	}
 	err := f.st.Txn(f.ctx, func(tx store.Tx) error {
+		for h, data := range puts {
+			tx.Put(h.Key(), data)
+		}
 		for _, c := range changes {
 			if c.del {
 				tx.Delete(recordKey(c.n.Ino))
@@ -216,6 +246,7 @@ func (f *FS) commitLocked(force bool) error {
 	if err != nil {
 		return storeErr("commit", err)
 	}
+	f.applyFlush(ps, puts)
 	for h, d := range delta {
 		if h.IsHole() {
 			continue

@@ -110,11 +110,21 @@ func (f *file) WriteAt(p []byte, off int64) (int, error) {
 	if off < 0 || end > maxFileSize {
 		return 0, vfs.EFBIG
 	}
+	// Keep dirty data bounded before taking more, so a write that
+	// cannot be flushed (ENOSPC) fails without changing anything.
+	if err := f.fs.maybeFlush(); err != nil {
+		return 0, err
+	}
 	if end > f.size {
 		f.resize(end)
 	}
 	n := 0
 	for n < len(p) {
+		if n > 0 {
+			if err := f.fs.maybeFlush(); err != nil {
+				return n, err
+			}
+		}
 		pos := off + int64(n)
 		i, o := int(pos/f.cs), int(pos%f.cs)
 		m := min(int(f.cs)-o, len(p)-n)
@@ -138,7 +148,7 @@ func (f *file) WriteAt(p []byte, off int64) (int, error) {
 		f.slots[i].buf = buf
 		n += m
 	}
-	return n, f.fs.maybeFlush()
+	return n, nil
 }
 
 // resize changes the size; slots past the end are dropped, new ones are
@@ -173,6 +183,9 @@ func (f *file) Truncate(size int64) error {
 	if size < 0 || size > maxFileSize {
 		return vfs.EFBIG
 	}
+	if err := f.fs.maybeFlush(); err != nil {
+		return err
+	}
 	if size < f.size && size%f.cs != 0 {
 		// Cut the chunk the new end falls in, so growing later reads zeros.
 		i := int(size / f.cs)
@@ -186,7 +199,7 @@ func (f *file) Truncate(size int64) error {
 		}
 	}
 	f.resize(size)
-	return f.fs.maybeFlush()
+	return nil
 }
 
 // hashes returns the stored chunk list; preconditions: no dirty slots.

@@ -269,3 +269,5 @@ func decodeSuper(data []byte) (superblock, error) {
 	copy(s.id[:], body[5+n:])
 	return s, nil
 }
+
+func crc32c(b []byte) uint32 { return crc32.Checksum(b, castagnoli) }

@@ -60,6 +60,7 @@ func (hooks) Changed(*tree.Node)                 {}
 func (hooks) Unlinked(*tree.Node)                {}
 func (hooks) Closed(*tree.Node, bool)            {}
 func (hooks) Sync(*tree.Node) error              { return nil }
+func (hooks) Discard(tree.Content)               {}
 func (hooks) Released(n *tree.Node) {
 	if p, ok := n.Data.(*Pages); ok {
 		p.pages, p.size = nil, 0

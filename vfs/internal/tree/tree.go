@@ -47,6 +47,9 @@ type Hooks interface {
 	Closed(n *Node, wrote bool)
 	// Sync makes n durable (fsync through a handle).
 	Sync(n *Node) error
+	// Discard frees content that was replaced by WriteFile or that
+	// WriteFile gave up on.
+	Discard(c Content)
 }
 
 // Node is a file, directory or symbolic link.
@@ -312,9 +315,11 @@ func (t *FS) openNode(name string, opts vfs.OpenOptions) (*Node, error) {
 	return n, nil
 }
 
-// WriteFile replaces name's content with data in one step under the lock,
-// so no reader sees a mix; the back end is told through Closed that the
-// content is complete. It implements vfs.AtomicWriter.
+// WriteFile replaces name's content with data in one step: the new
+// content is built aside and swapped in under the lock, so no reader sees a
+// mix, and if building it fails (ENOSPC) the old content is untouched. The
+// back end is told through Closed that the content is complete. It
+// implements vfs.AtomicWriter.
 func (t *FS) WriteFile(name string, data []byte, opts vfs.OpenOptions) error {
 	t.Mu.Lock()
 	defer t.Mu.Unlock()
@@ -326,29 +331,30 @@ func (t *FS) WriteFile(name string, data []byte, opts vfs.OpenOptions) error {
 	if !n.IsRegular() {
 		return vfs.EISDIR
 	}
+	old := n.Data.Size()
+	if err := t.Grow(int64(len(data)) - old); err != nil {
+		return err
+	}
 	n.Opens++
 	n.Writers++
 	defer func() {
 		n.Opens--
 		n.Writers--
-		t.hooks.Closed(n, true)
 		if !n.Linked && n.Opens == 0 {
 			t.release(n)
 		}
 	}()
-	old := n.Data.Size()
-	if err := t.Grow(int64(len(data)) - old); err != nil {
+	fresh := t.hooks.NewContent(n)
+	if _, err := fresh.WriteAt(data, 0); err != nil {
+		t.Used -= int64(len(data)) - old
+		t.hooks.Discard(fresh)
 		return err
 	}
-	if err := n.Data.Truncate(0); err != nil {
-		t.Used -= int64(len(data))
-		return err
-	}
-	if _, err := n.Data.WriteAt(data, 0); err != nil {
-		t.Used -= int64(len(data)) - n.Data.Size()
-		return err
-	}
+	prev := n.Data
+	n.Data = fresh
+	t.hooks.Discard(prev)
 	t.touch(n, t.now())
+	t.hooks.Closed(n, true)
 	return nil
 }
 
