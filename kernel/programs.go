@@ -19,7 +19,7 @@ type Program struct {
 // `run FILE` and executing a file by path pick the first runner whose Match
 // accepts the file's name and first bytes.
 type Runner struct {
-	Name  string                               // "dos", "linux-i386", ...
+	Name  string                              // "dos", "linux-i386", ...
 	Match func(name string, head []byte) bool // head holds up to HeadSize bytes
 	// Main runs the program; p.Args()[0] is the runner name, Args()[1] the
 	// absolute path of the file and the rest its arguments.
