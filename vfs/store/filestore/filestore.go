@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package filestore is the native store.Store: a log-structured key/value
 // store in one data directory, for native tools and the cloud node.
 //
