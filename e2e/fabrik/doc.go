@@ -1,0 +1,6 @@
+// Package fabrik holds Nacho's end-to-end fabrik tests: a real `nacho
+// serve` and real `nacho peer` processes on loopback, and pages in headless
+// Chromium (driven with chromedp) running fabrik/room's js/wasm build,
+// talking to each other and to native peers. The page program is in
+// testpage/. Nothing here is imported by the product.
+package fabrik
