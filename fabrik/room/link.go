@@ -161,7 +161,7 @@ func (l *link) maybeUp() {
 			return
 		}
 	}
-	sess := fabrik.NewSession(chunks, fabrik.SessionConfig{Name: "peer " + l.peer[:min(8, len(l.peer))], Source: p.lib, Log: p.log})
+	sess := fabrik.NewSession(chunks, fabrik.SessionConfig{Name: "peer " + l.peer[:min(8, len(l.peer))], Source: p.cfg.Source, Log: p.log})
 	p.mu.Lock()
 	l.sess, l.app, l.appU = sess, app, appU
 	delete(p.retry, l.peer)

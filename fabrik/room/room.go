@@ -48,8 +48,12 @@ type Config struct {
 	// ICEServers are the STUN/TURN servers to use. nil asks the node for
 	// its own (nacho serve --ice-server); an empty, non-nil slice uses none.
 	ICEServers []fabrik.ICEServer
-	// Library is what this peer serves to the room; nil starts empty.
+	// Library is where Share puts what this peer shares; nil starts empty.
 	Library *fabrik.Library
+	// Source is what this peer serves to the room; nil serves Library.
+	// Set it to serve from elsewhere too (the VFS's chunk store), wrapping
+	// Library so shares are still served.
+	Source fabrik.Source
 	Log     *slog.Logger
 	// HTTPClient talks to the node; nil uses http.DefaultClient.
 	HTTPClient *http.Client
@@ -91,6 +95,9 @@ func Join(ctx context.Context, cfg Config) (*Peer, error) {
 	}
 	if cfg.Library == nil {
 		cfg.Library = fabrik.NewLibrary()
+	}
+	if cfg.Source == nil {
+		cfg.Source = cfg.Library
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 20 * time.Second
