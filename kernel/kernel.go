@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nachoos/nacho/perf"
 	"github.com/nachoos/nacho/vfs"
 )
 
@@ -16,6 +17,13 @@ type Config struct {
 	Hostname string            // shown in the prompt; "nacho" when empty
 	Env      map[string]string // initial environment of the first processes
 	Now      func() time.Time  // clock; time.Now when nil
+	// MemLimit caps what all processes together may charge
+	// (DefaultGlobalMemLimit when zero); ProcMemLimit caps one process
+	// (DefaultProcMemLimit when zero).
+	MemLimit     int64
+	ProcMemLimit int64
+	Sched        SchedConfig
+	Sink         perf.Sink // where measurements go; discarded when nil
 }
 
 // Kernel owns the process table.
@@ -26,10 +34,16 @@ type Kernel struct {
 	now      func() time.Time
 	bootTime time.Time
 
-	mu      sync.Mutex
-	nextPID int
-	procs   map[int]*Process
-	exitFns []func(ExitEvent)
+	sched        *Scheduler
+	sink         perf.Sink
+	procMemLimit int64
+
+	mu       sync.Mutex
+	nextPID  int
+	procs    map[int]*Process
+	exitFns  []func(ExitEvent)
+	memUsed  int64
+	memLimit int64
 }
 
 // ExitEvent describes a process that has ended.
@@ -55,6 +69,22 @@ func New(cfg Config) *Kernel {
 	if k.now == nil {
 		k.now = time.Now
 	}
+	k.memLimit, k.procMemLimit = cfg.MemLimit, cfg.ProcMemLimit
+	if k.memLimit <= 0 {
+		k.memLimit = DefaultGlobalMemLimit
+	}
+	if k.procMemLimit <= 0 {
+		k.procMemLimit = DefaultProcMemLimit
+	}
+	k.sink = cfg.Sink
+	if k.sink == nil {
+		k.sink = perf.Discard{}
+	}
+	sc := cfg.Sched
+	if sc.Sink == nil {
+		sc.Sink = k.sink
+	}
+	k.sched = NewScheduler(sc)
 	k.bootTime = k.now()
 	for key, v := range defaultEnv {
 		k.env[key] = v
@@ -71,6 +101,12 @@ var defaultEnv = map[string]string{
 	"TERM": "xterm-256color",
 	"USER": "user",
 }
+
+// Sched is the scheduler of guest processes.
+func (k *Kernel) Sched() *Scheduler { return k.sched }
+
+// Sink is where the kernel publishes measurements.
+func (k *Kernel) Sink() perf.Sink { return k.sink }
 
 // FS is the file namespace.
 func (k *Kernel) FS() *vfs.VFS { return k.fs }
@@ -107,8 +143,11 @@ type ProcInfo struct {
 	Args            []string
 	State           State
 	Start           time.Time
-	CPU             time.Duration
+	CPU             time.Duration // guest CPU time (scheduled slices) plus what Go programs account
 	Status          int
+	Memory          int64   // bytes charged
+	Insns           uint64  // guest instructions retired
+	IPS             float64 // guest instructions per second over the last second
 }
 
 // Processes returns a snapshot of the process table, sorted by pid.

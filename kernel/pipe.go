@@ -19,6 +19,7 @@ type pipe struct {
 	rclosed bool
 	wclosed bool
 	changed chan struct{} // closed and replaced on every state change
+	release func()        // gives the buffer's memory back; nil once done
 }
 
 func (p *pipe) signal() {
@@ -27,10 +28,22 @@ func (p *pipe) signal() {
 }
 
 // NewPipe returns the read and write ends of a new pipe, each with one
-// reference held by the caller.
-func NewPipe() (r, w *OpenFile) {
-	p := &pipe{buf: make([]byte, PipeSize), changed: make(chan struct{})}
+// reference held by the caller. Its buffer is charged to nobody; processes
+// use Process.Pipe.
+func NewPipe() (r, w *OpenFile) { return newPipe(nil) }
+
+func newPipe(release func()) (r, w *OpenFile) {
+	p := &pipe{buf: make([]byte, PipeSize), changed: make(chan struct{}), release: release}
 	return NewOpenFile(&pipeReader{p}), NewOpenFile(&pipeWriter{p})
+}
+
+// closedLocked runs the release function once both ends are closed.
+func (p *pipe) closedLocked() {
+	if p.rclosed && p.wclosed && p.release != nil {
+		p.release()
+		p.release = nil
+		p.buf = nil
+	}
 }
 
 type pipeReader struct{ p *pipe }
@@ -43,6 +56,7 @@ func (r *pipeReader) Close() error {
 	p.mu.Lock()
 	p.rclosed = true
 	p.signal()
+	p.closedLocked()
 	p.mu.Unlock()
 	return nil
 }
@@ -88,6 +102,7 @@ func (w *pipeWriter) Close() error {
 	p.mu.Lock()
 	p.wclosed = true
 	p.signal()
+	p.closedLocked()
 	p.mu.Unlock()
 	return nil
 }

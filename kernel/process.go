@@ -78,6 +78,9 @@ type Process struct {
 	sigNotes map[Signal]chan Signal
 	ignored  map[Signal]bool
 	killedBy Signal
+	mem      int64
+	memLimit int64
+	task     *Task
 }
 
 // Spawn starts a process.
@@ -122,6 +125,7 @@ func (k *Kernel) Spawn(opts SpawnOptions) (*Process, error) {
 		env:    maps.Clone(env),
 		state:  Running,
 	}
+	p.memLimit = k.procMemLimit
 	for _, f := range opts.Files {
 		if f == nil {
 			f = NewOpenFile(DevNull{})
@@ -170,6 +174,7 @@ func (p *Process) run(main Main) {
 		f.Close()
 	}
 	p.cancel(errExited)
+	p.releaseMemory()
 	k := p.k
 	k.mu.Lock()
 	delete(k.procs, p.pid)
@@ -354,14 +359,32 @@ func (p *Process) AddCPU(d time.Duration) {
 	p.mu.Unlock()
 }
 
-// Info is a snapshot for ps.
+// Info is a snapshot for ps and top.
 func (p *Process) Info() ProcInfo {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	return ProcInfo{
+	info := ProcInfo{
 		PID: p.pid, PPID: p.ppid, PGID: p.pgid, Name: path.Base(p.args[0]), Args: p.args,
-		State: p.state, Start: p.start, CPU: p.cpu, Status: p.status,
+		State: p.state, Start: p.start, CPU: p.cpu, Status: p.status, Memory: p.mem,
 	}
+	task := p.task
+	p.mu.Unlock()
+	if task != nil {
+		insns, cpu, ips := task.Stats()
+		info.Insns, info.IPS = insns, ips
+		info.CPU += cpu
+	}
+	return info
+}
+
+// Task is the process's account with the scheduler, made on first use by
+// a guest's run loop.
+func (p *Process) Task() *Task {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.task == nil {
+		p.task = p.k.sched.Add(p.pid)
+	}
+	return p.task
 }
 
 // Notify routes the signals to c instead of their default action. SIGKILL

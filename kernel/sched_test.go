@@ -35,6 +35,7 @@ func (g *guest) slice(ctx context.Context, clk *perf.FakeClock, mu *sync.Mutex) 
 func runGuests(t *testing.T, s *Scheduler, clk *perf.FakeClock, gs []*guest, d time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	// Hold the CPU until every guest is waiting in line, so that the

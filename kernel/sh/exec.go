@@ -192,7 +192,11 @@ func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
 		}
 		var nextRead *kernel.OpenFile
 		if i < len(pl.cmds)-1 {
-			r, w := kernel.NewPipe()
+			r, w, perr := s.p.Pipe()
+			if perr != nil {
+				closeAll(files)
+				return fail(1, "sh: %v\n", perr)
+			}
 			files[1] = w
 			nextRead = r
 		}
