@@ -54,7 +54,7 @@ type Config struct {
 	// Set it to serve from elsewhere too (the VFS's chunk store), wrapping
 	// Library so shares are still served.
 	Source fabrik.Source
-	Log     *slog.Logger
+	Log    *slog.Logger
 	// HTTPClient talks to the node; nil uses http.DefaultClient.
 	HTTPClient *http.Client
 	// ConnectTimeout bounds how long a link may take to come up before it
