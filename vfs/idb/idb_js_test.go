@@ -14,6 +14,7 @@ import (
 	"github.com/nachoos/nacho/vfs/idb"
 	"github.com/nachoos/nacho/vfs/store"
 	"github.com/nachoos/nacho/vfs/store/storetest"
+	"github.com/nachoos/nacho/vfs/vfsbench"
 	"github.com/nachoos/nacho/vfs/vfstest"
 )
 
@@ -122,4 +123,30 @@ func TestEstimate(t *testing.T) {
 	if _, err := idb.Persisted(bg); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkIndexedDB runs the file system benchmarks on chunkfs over
+// IndexedDB in the browser.
+func BenchmarkIndexedDB(b *testing.B) {
+	vfsbench.Run(b, func(b *testing.B) vfs.Filesystem {
+		f, err := chunkfs.Open(bg, open(b, namespace(b)), chunkfs.Options{CommitDelay: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { f.Close() })
+		return f
+	})
+}
+
+// BenchmarkMemoryInBrowser is the same on the memory store, the reference
+// for what IndexedDB costs on the same machine in the same run.
+func BenchmarkMemoryInBrowser(b *testing.B) {
+	vfsbench.Run(b, func(b *testing.B) vfs.Filesystem {
+		f, err := chunkfs.Open(bg, store.NewMemory(store.MemoryOptions{}), chunkfs.Options{CommitDelay: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { f.Close() })
+		return f
+	})
 }
