@@ -44,6 +44,7 @@ type Kernel struct {
 	exitFns  []func(ExitEvent)
 	memUsed  int64
 	memLimit int64
+	display  *Display
 }
 
 // ExitEvent describes a process that has ended.
