@@ -205,6 +205,21 @@ func TestSessionRejectsGarbage(t *testing.T) {
 	}
 }
 
+func TestSessionStalledPeer(t *testing.T) {
+	a, b := Pipe(16)
+	s := NewSession(a, SessionConfig{Name: "silent", StallTimeout: 200 * time.Millisecond})
+	defer s.Close()
+	b.Send(context.Background(), []byte{0x01, 1, 0, 1, 0, 0}) // hello, then nothing
+	start := time.Now()
+	_, err := s.Chunk(context.Background(), Sum([]byte("x")), 1)
+	if !errors.Is(err, ErrClosed) || time.Since(start) > 5*time.Second {
+		t.Fatalf("Chunk from a silent peer: %v after %v", err, time.Since(start))
+	}
+	if !strings.Contains(s.Err().Error(), "sent nothing") {
+		t.Fatalf("Err = %v", s.Err())
+	}
+}
+
 func TestSessionVersionMismatch(t *testing.T) {
 	a, b := Pipe(4)
 	s := NewSession(a, SessionConfig{Name: "future"})

@@ -41,7 +41,9 @@ type FetchOptions struct {
 	// Wait is how long a fetch waits for some source to offer what it still
 	// needs before it gives up. Default 30s.
 	Wait time.Duration
-	// RequestTimeout bounds one chunk request. Default 60s.
+	// RequestTimeout bounds one chunk request, queueing behind the others
+	// in flight to the same source included. Default 5 minutes: a peer
+	// that goes silent is caught sooner by its session's stall timeout.
 	RequestTimeout time.Duration
 	// Window is how many chunk requests each source has in flight. Default 8.
 	Window int
@@ -65,7 +67,7 @@ func Fetch(ctx context.Context, id ID, opt FetchOptions) (*Manifest, error) {
 		opt.Wait = 30 * time.Second
 	}
 	if opt.RequestTimeout <= 0 {
-		opt.RequestTimeout = 60 * time.Second
+		opt.RequestTimeout = 5 * time.Minute
 	}
 	if opt.Window <= 0 {
 		opt.Window = 8

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/nachoos/nacho/fabrik/wire"
 )
@@ -32,6 +33,10 @@ type SessionConfig struct {
 	Name   string       // the remote peer, for logs and errors
 	Source Source       // what this side serves; nil serves nothing
 	Log    *slog.Logger // nil logs nothing
+	// StallTimeout ends the session when the remote sends nothing for this
+	// long while requests to it are pending: a peer that is connected but
+	// silent must not hold chunks hostage. Default 20s.
+	StallTimeout time.Duration
 }
 
 // Session speaks the chunk exchange protocol (fabrik/wire) over one
@@ -59,6 +64,7 @@ type Session struct {
 	err      error
 	done     chan struct{}
 
+	lastRecv   atomic.Int64 // unix nanoseconds of the last message received
 	violations atomic.Int32
 	BytesIn    atomic.Int64 // payload bytes received for our requests
 	BytesOut   atomic.Int64 // payload bytes sent serving the remote
@@ -108,9 +114,36 @@ func NewSession(t Transport, cfg SessionConfig) *Session {
 		canceled: map[uint32]bool{},
 		done:     make(chan struct{}),
 	}
+	if s.cfg.StallTimeout <= 0 {
+		s.cfg.StallTimeout = 20 * time.Second
+	}
+	s.lastRecv.Store(time.Now().UnixNano())
 	go s.readLoop()
 	go s.serveLoop()
+	go s.watchdog()
 	return s
+}
+
+// watchdog ends the session if the remote goes silent with requests
+// pending.
+func (s *Session) watchdog() {
+	t := time.NewTicker(s.cfg.StallTimeout / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		s.mu.Lock()
+		pending := len(s.calls)
+		s.mu.Unlock()
+		idle := time.Since(time.Unix(0, s.lastRecv.Load()))
+		if pending > 0 && idle > s.cfg.StallTimeout {
+			s.fail(fmt.Errorf("peer sent nothing for %v with %d requests pending", idle.Round(time.Second), pending))
+			return
+		}
+	}
 }
 
 // Name implements Remote.
@@ -166,6 +199,7 @@ func (s *Session) readLoop() {
 	first := true
 	for {
 		b, err := s.t.Recv(s.ctx)
+		s.lastRecv.Store(time.Now().UnixNano())
 		if err != nil {
 			if errors.Is(err, io.EOF) || s.ctx.Err() != nil {
 				s.fail(ErrClosed)
@@ -288,6 +322,9 @@ func (s *Session) roundTrip(ctx context.Context, c *call, build func(req uint32)
 	}
 	req := s.nextReq
 	s.nextReq++
+	if len(s.calls) == 0 { // the silence so far was not the remote's fault
+		s.lastRecv.Store(time.Now().UnixNano())
+	}
 	s.calls[req] = c
 	s.mu.Unlock()
 	for _, ch := range []chan struct{}{s.ready, s.hello} {

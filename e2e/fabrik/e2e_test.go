@@ -372,7 +372,7 @@ func TestBrowserToBrowser(t *testing.T) {
 	bctx := browser(t)
 	server := serve(t)
 	page := pageServer(t)
-	const size = 6<<20 + 3
+	const size = 8<<20 + 3
 	sharer := openPage(t, bctx, pageURL(page, server, "bb", fmt.Sprintf("mode=share&size=%d&seed=7", size)))
 	fetcher := openPage(t, bctx, pageURL(page, server, "bb", "mode=fetch&id="+sharer.ID))
 	if !fetcher.OK || fetcher.Bytes != size || fetcher.SHA256 != sharer.SHA256 {
