@@ -109,7 +109,7 @@ func fetchManifest(ctx context.Context, id ID, opt *FetchOptions) (*Manifest, er
 			asked[r] = true
 			pending++
 			go func(r Remote) {
-				rctx, rcancel := context.WithTimeout(ctx, opt.RequestTimeout)
+				rctx, rcancel := context.WithTimeout(ctx, min(opt.RequestTimeout, opt.Wait))
 				defer rcancel()
 				b, err := r.Manifest(rctx, id)
 				var m *Manifest

@@ -26,6 +26,7 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/nachoos/nacho/fabrik"
+	"github.com/nachoos/nacho/fabrik/chunkstore/storetest"
 	"github.com/nachoos/nacho/fabrik/room"
 )
 
@@ -75,10 +76,14 @@ func freePort(t *testing.T) int {
 
 // serve starts a real `nacho serve` and returns its URL.
 func serve(t *testing.T, extra ...string) string {
+	return serveIn(t, t.TempDir(), extra...)
+}
+
+func serveIn(t *testing.T, data string, extra ...string) string {
 	build(t)
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	var log bytes.Buffer
-	cmd := exec.Command(nachoBin, append([]string{"serve", "--addr", addr, "--data", t.TempDir()}, extra...)...)
+	cmd := exec.Command(nachoBin, append([]string{"serve", "--addr", addr, "--data", data}, extra...)...)
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -251,6 +256,69 @@ func TestCLIUploadOutlivesSharer(t *testing.T) {
 	sameFile(t, src, dst)
 	if !strings.Contains(res, "from node (4.0 MiB)") {
 		t.Fatalf("expected everything from the node: %s", res)
+	}
+}
+
+// TestServeOnS3: nacho serve keeps chunks in an S3-compatible store (a
+// SeaweedFS started for the test), not under --data.
+func TestServeOnS3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts SeaweedFS")
+	}
+	s3 := storetest.StartSeaweedFS(t)
+	data := t.TempDir()
+	var url string
+	// SeaweedFS answers before it accepts its first bucket; nacho serve
+	// fails fast then, so try a few times.
+	for i := 0; ; i++ {
+		build(t)
+		addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+		cmd := exec.Command(nachoBin, "serve", "--addr", addr, "--data", data, "--s3-endpoint", s3.Endpoint,
+			"--s3-bucket", "nacho-e2e", "--s3-access-key", s3.AccessKey, "--s3-secret-key", s3.SecretKey)
+		var log syncBuffer
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		up := false
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if resp, err := http.Get("http://" + addr + fabrik.PathConfig); err == nil {
+				resp.Body.Close()
+				up = true
+				break
+			}
+		}
+		if up {
+			t.Cleanup(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() })
+			url = "http://" + addr
+			break
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+		if i == 20 {
+			t.Fatalf("nacho serve on S3 did not start: %s", log.String())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	dir := t.TempDir()
+	src := randomFile(t, dir, "src.bin", 3<<20+17)
+	room := []string{"--server", url, "--room", "s3", "--secret", "pw"}
+	id, cmd, out := share(t, src, append(room, "--upload")...)
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "uploaded to the node"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no upload: %s", out.String())
+		}
+	}
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	dst := filepath.Join(dir, "dst.bin")
+	res, err := fetch(t, append([]string{id, "-o", dst}, room...)...)
+	if err != nil {
+		t.Fatalf("fetch: %v\n%s", err, res)
+	}
+	sameFile(t, src, dst)
+	if _, err := os.Stat(filepath.Join(data, "chunks")); err == nil {
+		t.Fatal("chunks went to --data, not to S3")
 	}
 }
 
