@@ -17,11 +17,11 @@
 // errors.ErrUnsupported.
 package idb
 
-import "errors"
+import "github.com/nachoos/nacho/vfs/internal/jsutil"
 
 // ErrLocked is returned by Open when another tab or worker holds the
 // namespace.
-var ErrLocked = errors.New("idb: the namespace is open in another tab or worker")
+var ErrLocked = jsutil.ErrLocked
 
 // DBName is the IndexedDB database that holds namespace.
 func DBName(namespace string) string { return "nacho/" + namespace }

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 
+	"github.com/nachoos/nacho/vfs/internal/jsutil"
 	"github.com/nachoos/nacho/vfs/store"
 )
 
@@ -45,7 +45,7 @@ func Open(ctx context.Context, namespace string, opts Options) (store.Store, err
 	if namespace == "" {
 		return nil, errors.New("idb: empty namespace")
 	}
-	unlock, err := lockNamespace(ctx, DBName(namespace))
+	unlock, err := jsutil.Lock(ctx, DBName(namespace))
 	if err != nil {
 		return nil, err
 	}
@@ -79,54 +79,6 @@ func Delete(ctx context.Context, namespace string) error {
 		return err
 	}
 	return req.Await(ctx)
-}
-
-// lockNamespace takes an exclusive Web Lock named name, if the browser has
-// Web Locks, and returns its release.
-func lockNamespace(ctx context.Context, name string) (func(), error) {
-	locks := js.Global().Get("navigator").Get("locks")
-	if locks.IsUndefined() {
-		return func() {}, nil
-	}
-	granted := make(chan bool, 1)
-	var release js.Value
-	cb := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) == 0 || args[0].IsNull() {
-			granted <- false
-			return nil
-		}
-		// Hold the lock until the promise we return settles.
-		var resolve js.Value
-		executor := js.FuncOf(func(_ js.Value, a []js.Value) any {
-			resolve = a[0]
-			return nil
-		})
-		p := js.Global().Get("Promise").New(executor)
-		executor.Release()
-		release = resolve
-		granted <- true
-		return p
-	})
-	opts := js.Global().Get("Object").New()
-	opts.Set("ifAvailable", true)
-	done := locks.Call("request", name, opts, cb)
-	var ok bool
-	select {
-	case ok = <-granted:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	if !ok {
-		cb.Release()
-		return nil, ErrLocked
-	}
-	return func() {
-		release.Invoke()
-		// The lock is free once the request's promise settles; wait, so
-		// that reopening right after Close finds it free.
-		await(context.Background(), done)
-		cb.Release()
-	}, nil
 }
 
 func (s *Store) check(ctx context.Context) error {
@@ -178,7 +130,7 @@ func (s *Store) get(ctx context.Context, key string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := os.Get(bytesToJS([]byte(key)))
+	req, err := os.Get(jsutil.BytesToJS([]byte(key)))
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -189,7 +141,7 @@ func (s *Store) get(ctx context.Context, key string) ([]byte, error) {
 	if v.IsUndefined() || v.IsNull() {
 		return nil, store.ErrNotFound
 	}
-	return bytesFromJS(v), nil
+	return jsutil.BytesFromJS(v), nil
 }
 
 // prefixRange returns the key range of keys starting with prefix (nil: all).
@@ -197,7 +149,7 @@ func prefixRange(prefix string) (*idb.KeyRange, error) {
 	if prefix == "" {
 		return nil, nil
 	}
-	lower := bytesToJS([]byte(prefix))
+	lower := jsutil.BytesToJS([]byte(prefix))
 	// The least key greater than every key with the prefix: the prefix
 	// with its last byte below 0xff incremented and the rest dropped.
 	up := []byte(prefix)
@@ -208,7 +160,7 @@ func prefixRange(prefix string) (*idb.KeyRange, error) {
 		return idb.NewKeyRangeLowerBound(lower, false)
 	}
 	up[len(up)-1]++
-	return idb.NewKeyRangeBound(lower, bytesToJS(up), false, true)
+	return idb.NewKeyRangeBound(lower, jsutil.BytesToJS(up), false, true)
 }
 
 func (s *Store) keys(ctx context.Context, prefix string) ([]string, error) {
@@ -235,7 +187,7 @@ func (s *Store) keys(ctx context.Context, prefix string) ([]string, error) {
 	}
 	keys := make([]string, len(vals))
 	for i, v := range vals {
-		keys[i] = string(bytesFromJS(v))
+		keys[i] = string(jsutil.BytesFromJS(v))
 	}
 	return keys, nil
 }
@@ -290,7 +242,7 @@ func (s *Store) getMany(ctx context.Context, keys []string) ([][]byte, error) {
 	lctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for i, k := range keys {
-		req, err := os.Get(bytesToJS([]byte(k)))
+		req, err := os.Get(jsutil.BytesToJS([]byte(k)))
 		if err != nil {
 			return nil, mapErr(err)
 		}
@@ -298,7 +250,7 @@ func (s *Store) getMany(ctx context.Context, keys []string) ([][]byte, error) {
 		err = req.Listen(lctx, func() {
 			v, err := req.Result()
 			if err == nil && !v.IsUndefined() && !v.IsNull() {
-				vals[i] = bytesFromJS(v)
+				vals[i] = jsutil.BytesFromJS(v)
 			}
 		}, nil)
 		if err != nil {
@@ -347,11 +299,11 @@ func (s *Store) Txn(ctx context.Context, fn func(store.Tx) error) error {
 		return err
 	}
 	for _, op := range tx.Ops() {
-		key := bytesToJS([]byte(op.Key))
+		key := jsutil.BytesToJS([]byte(op.Key))
 		if op.Delete {
 			_, err = os.Delete(key)
 		} else {
-			_, err = os.PutKey(key, bytesToJS(op.Value))
+			_, err = os.PutKey(key, jsutil.BytesToJS(op.Value))
 		}
 		if err != nil {
 			t.Abort()

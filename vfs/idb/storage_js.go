@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"syscall/js"
+
+	"github.com/nachoos/nacho/vfs/internal/jsutil"
 )
 
 func storageManager() (js.Value, error) {
@@ -24,7 +26,7 @@ func Estimate(ctx context.Context) (usage, quota int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	v, err := await(ctx, sm.Call("estimate"))
+	v, err := jsutil.Await(ctx, sm.Call("estimate"))
 	if err != nil {
 		return 0, 0, err
 	}
@@ -38,7 +40,7 @@ func RequestPersist(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v, err := await(ctx, sm.Call("persist"))
+	v, err := jsutil.Await(ctx, sm.Call("persist"))
 	if err != nil {
 		return false, err
 	}
@@ -51,7 +53,7 @@ func Persisted(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v, err := await(ctx, sm.Call("persisted"))
+	v, err := jsutil.Await(ctx, sm.Call("persisted"))
 	if err != nil {
 		return false, err
 	}
