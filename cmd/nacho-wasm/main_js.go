@@ -19,19 +19,19 @@ func main() {
 	setLocalTime()
 	opts := js.Global().Get("nachoBootOptions")
 	coreutils.Version = opts.Get("build").String()
-	fsys, err := mountFilesystems(opts)
+	st, err := mountFilesystems(opts)
 	if err != nil {
 		fatal(fmt.Errorf("mounting the file systems: %w", err))
 		return
 	}
-	k := kernel.New(kernel.Config{FS: fsys, Env: envFrom(opts.Get("env"))})
+	k := kernel.New(kernel.Config{FS: st.fs, Env: envFrom(opts.Get("env"))})
 	b := newBridge(k)
 	if err := b.installFiles(opts.Get("files")); err != nil {
 		fatal(err)
 		return
 	}
 	js.Global().Set("nachoKernel", js.FuncOf(b.handle))
-	post(obj{"type": "ready", "build": coreutils.Version, "exclusive": opts.Get("exclusive").Truthy()})
+	post(obj{"type": "ready", "build": coreutils.Version, "exclusive": st.exclusive, "warning": st.warning})
 	js.Global().Call("nachoFlushPending")
 	select {}
 }

@@ -262,6 +262,10 @@
     this.term.open(this.container);
     this.safeFit();
     this.exited = false;
+    if (os.warning && !os._warned) {
+      os._warned = true;
+      this.term.write('\x1b[33mnacho: ' + os.warning + '\x1b[0m\r\n');
+    }
     this.tty = os.openTTY(this.term.cols, this.term.rows,
       function (data) { self.term.write(data); },
       function (status) { self.exited = true; self.status = status; if (onExit) onExit(status); });
@@ -333,9 +337,9 @@
     var tick = function () { self.clock.textContent = new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }); };
     tick();
     this.clockTimer = setInterval(tick, 10000);
-    if (!os.exclusive) {
-      this.status.textContent = 'temporary files: Nacho is open in another tab';
-      this.status.title = 'Another tab of this site owns the persistent files. Files made here last until this tab closes.';
+    if (os.warning) {
+      this.status.textContent = os.warning;
+      this.status.title = os.warning;
     }
     this.ro = new ResizeObserver(function () { self.wm.areaResized(); });
     this.ro.observe(area);
@@ -367,7 +371,8 @@
     w.body.classList.add('nacho-about');
     el('h2', null, w.body, 'Nacho');
     el('p', null, w.body, 'A local-first operating system in a web page: a Go kernel compiled to WebAssembly.');
-    el('p', null, w.body, 'Build ' + this.os.version + (this.os.exclusive ? '' : ' \u2014 temporary files (open in another tab)'));
+    el('p', null, w.body, 'Build ' + this.os.version);
+    if (this.os.warning) el('p', null, w.body, this.os.warning);
   };
 
   /** terminals() lists the open terminals (each with text(), type(s), focus()). */

@@ -320,7 +320,7 @@
       self._stopped = true;
       self._worker.terminate();
       if (self.desktop) self.desktop.destroy();
-      if (self._releaseLock) self._releaseLock();
+      if (self._unhook) self._unhook();
       self._calls.forEach(function (c) { c.reject(new Error('Nacho has stopped')); });
       self._calls.clear();
     });
@@ -345,17 +345,25 @@
 
   function sameOrigin(url) { return new URL(url).origin === location.origin; }
 
-  // exclusiveStorage takes the lock that says this tab owns the persistent
-  // files of a namespace. A second tab of the same origin and namespace gets
-  // temporary files instead of sharing (and corrupting) the first tab's.
-  function exclusiveStorage(ns) {
-    if (!navigator.locks) return Promise.resolve({ exclusive: true, release: function () {} });
-    return new Promise(function (resolve) {
-      navigator.locks.request('nacho-storage:' + ns, { ifAvailable: true }, function (lock) {
-        if (!lock) { resolve({ exclusive: false, release: function () {} }); return; }
-        return new Promise(function (release) { resolve({ exclusive: true, release: release }); });
-      });
-    });
+  // flushOnHide asks the kernel to commit files whenever the page is
+  // hidden or closed, so that little is lost if the tab goes away.
+  function flushOnHide(os) {
+    function flush() { if (!os._stopped) os.sync().catch(function () {}); }
+    function onVis() { if (document.visibilityState === 'hidden') flush(); }
+    document.addEventListener('visibilitychange', onVis);
+    window.addEventListener('pagehide', flush);
+    return function () {
+      document.removeEventListener('visibilitychange', onVis);
+      window.removeEventListener('pagehide', flush);
+    };
+  }
+
+  // askPersistence asks the browser not to evict this origin's storage
+  // (StorageManager.persist exists only in windows, not in the worker).
+  function askPersistence() {
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persisted().then(function (p) { return p || navigator.storage.persist(); }).catch(function () {});
+    }
   }
 
   function registerServiceWorker() {
@@ -375,7 +383,6 @@
     options = options || {};
     if (!element || element.nodeType !== 1) return Promise.reject(new TypeError('Nacho.boot needs an element to draw into'));
     var screen = new BootScreen(element);
-    var lock = null;
     function attempt() {
       if (typeof WebAssembly !== 'object' || typeof Worker !== 'function') {
         return Promise.reject(new Error('this browser lacks WebAssembly or Web Workers'));
@@ -385,19 +392,22 @@
       ui.catch(function () {});
       return Promise.all([
         compileKernel(function (got, total) { screen.progress(got, total); }),
-        Promise.all([fetchText('wasm_exec.js'), fetchText('worker.js')]),
-        lock || (lock = exclusiveStorage(ns))
+        Promise.all([fetchText('wasm_exec.js'), fetchText('worker.js')])
       ]).then(function (r) {
-        var module = r[0], src = r[1], storage = r[2];
+        var module = r[0], src = r[1];
         screen.status('Starting the kernel…');
         var url = URL.createObjectURL(new Blob([src[0], '\n;\n', src[1]], { type: 'text/javascript' }));
         var worker = new Worker(url, { name: 'nacho-kernel' });
         URL.revokeObjectURL(url);
         var os = new NachoOS(worker, element, options);
-        os._releaseLock = storage.release;
-        os.exclusive = storage.exclusive;
         var ready = new Promise(function (resolve, reject) {
-          os._onReady = function (m) { os.info = m; resolve(); };
+          os._onReady = function (m) {
+            os.info = m;
+            os.exclusive = !!m.exclusive;
+            os.warning = m.warning || '';
+            if (os.warning) console.warn('Nacho:', os.warning);
+            resolve();
+          };
           os._onBootFail = reject;
         });
         var files = options.files || {};
@@ -407,7 +417,7 @@
           worker.postMessage({
             type: 'boot', module: module,
             options: {
-              namespace: ns, exclusive: storage.exclusive, files: fileList,
+              namespace: ns, files: fileList,
               env: options.env || {}, build: BUILD, origin: location.origin
             }
           });
@@ -416,13 +426,14 @@
           os._onBootFail = null;
           screen.remove();
           os.desktop = global.NachoDesktop.create(element, os, options);
+          os._unhook = flushOnHide(os);
+          if (os.exclusive) askPersistence();
           if (options.serviceWorker) registerServiceWorker();
           return os;
         }, function (err) { worker.terminate(); throw err; });
       });
     }
     return attempt().catch(function (err) {
-      if (lock) lock.then(function (s) { s.release(); });
       screen.error(err);
       throw err;
     });
