@@ -24,7 +24,13 @@ func main() {
 		fatal(fmt.Errorf("mounting the file systems: %w", err))
 		return
 	}
-	k := kernel.New(kernel.Config{FS: st.fs, Env: envFrom(opts.Get("env"))})
+	k := kernel.New(kernel.Config{
+		FS:  st.fs,
+		Env: envFrom(opts.Get("env")),
+		// One thread: guests take turns, and every few milliseconds the
+		// event loop gets its turn so the shell and the page stay live.
+		Sched: kernel.SchedConfig{Slots: 1, Slice: 4 * time.Millisecond, YieldEvery: 8 * time.Millisecond, HostYield: hostYield},
+	})
 	b := newBridge(k)
 	if err := b.installFiles(opts.Get("files")); err != nil {
 		fatal(err)
@@ -34,6 +40,15 @@ func main() {
 	post(obj{"type": "ready", "build": coreutils.Version, "exclusive": st.exclusive, "warning": st.warning})
 	js.Global().Call("nachoFlushPending")
 	select {}
+}
+
+// hostYield returns after the worker's event loop has run once.
+func hostYield() {
+	done := make(chan struct{})
+	cb := js.FuncOf(func(js.Value, []js.Value) any { close(done); return nil })
+	js.Global().Call("nachoYield", cb)
+	<-done
+	cb.Release()
 }
 
 func fatal(err error) {

@@ -34,6 +34,22 @@
   }
 
   self.nachoPost = function (msg, transfer) { self.postMessage(msg, transfer || []); };
+
+  // nachoYield(cb) calls cb once the event loop has had a turn: the
+  // scheduler uses it so that messages (keys, commands) get through while
+  // guests are busy. A MessageChannel is used rather than setTimeout, which
+  // browsers clamp to 4 ms when nested.
+  var yieldChan = new MessageChannel();
+  var yieldQueue = [];
+  yieldChan.port1.onmessage = function () {
+    var q = yieldQueue;
+    yieldQueue = [];
+    q.forEach(function (cb) { cb(); });
+  };
+  self.nachoYield = function (cb) {
+    yieldQueue.push(cb);
+    if (yieldQueue.length === 1) yieldChan.port2.postMessage(0);
+  };
   self.nachoFlushPending = function () {
     var p = pending;
     pending = [];
