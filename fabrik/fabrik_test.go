@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math/rand"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -377,6 +378,9 @@ func TestFetchWaitsForSource(t *testing.T) {
 }
 
 func TestFileDestResume(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("FileDest writes the local filesystem, which a browser does not have")
+	}
 	lib, id := share(t, "dir")
 	out := t.TempDir() + "/out"
 	dying := &fakeRemote{Remote: link(t, "dying", lib), name: "dying", dieAt: 2}

@@ -1,4 +1,4 @@
-//go:build !js
+//go:build e2e && !js
 
 package fabrik
 
@@ -45,15 +45,18 @@ func build(t *testing.T) {
 			buildErr = err
 			return
 		}
-		nachoBin = filepath.Join(dir, "nacho")
 		pageWasm = filepath.Join(dir, "page.wasm")
-		cmd := exec.Command("go", "build", "-o", nachoBin, "./cmd/nacho")
-		cmd.Dir = "../.."
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("building nacho: %v\n%s", err, out)
-			return
+		// make test-e2e builds bin/nacho and names it; otherwise build one.
+		if nachoBin = os.Getenv("NACHO_BIN"); nachoBin == "" {
+			nachoBin = filepath.Join(dir, "nacho")
+			cmd := exec.Command("go", "build", "-o", nachoBin, "./cmd/nacho")
+			cmd.Dir = "../.."
+			if out, err := cmd.CombinedOutput(); err != nil {
+				buildErr = fmt.Errorf("building nacho: %v\n%s", err, out)
+				return
+			}
 		}
-		cmd = exec.Command("go", "build", "-o", pageWasm, "./e2e/fabrik/testpage")
+		cmd := exec.Command("go", "build", "-o", pageWasm, "./e2e/fabrik/testpage")
 		cmd.Dir = "../.."
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := cmd.CombinedOutput(); err != nil {
