@@ -110,9 +110,9 @@ func (r *roomFlags) join(ctx context.Context) (*room.Peer, error) {
 	return room.Join(jctx, cfg)
 }
 
-// parseInterspersed parses flags that may come before or after the
+// parsePeerArgs parses flags that may come before or after the
 // positional arguments (nacho peer share PATH --room R).
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+func parsePeerArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -139,7 +139,7 @@ func peerShare(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: nacho peer share PATH --server URL --room R --secret S [options]")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parsePeerArgs(fs, args)
 	if err != nil {
 		return 2
 	}
@@ -198,7 +198,7 @@ func peerFetch(args []string) int {
 		fmt.Fprintln(os.Stderr, "usage: nacho peer fetch ID --server URL --room R --secret S [-o PATH] [options]")
 		fs.PrintDefaults()
 	}
-	pos, err := parseInterspersed(fs, args)
+	pos, err := parsePeerArgs(fs, args)
 	if err != nil {
 		return 2
 	}
