@@ -123,4 +123,3 @@ func Lock(ctx context.Context, name string) (func(), error) {
 		cb.Release()
 	}, nil
 }
-
