@@ -51,6 +51,7 @@ func ipMask(osz uint8) uint32 {
 // code segment's size does and noting fetches past the segment limit.
 type fetcher struct {
 	c        *CPU
+	buf      []byte // when set, bytes come from here (disassembly), not memory
 	base     uint32
 	ip       uint32
 	mask     uint32
@@ -62,6 +63,16 @@ type fetcher struct {
 }
 
 func (f *fetcher) u8() uint8 {
+	if f.buf != nil {
+		var b uint8
+		if int(f.n) < len(f.buf) {
+			b = f.buf[f.n]
+		} else {
+			f.overrun = true
+		}
+		f.n++
+		return b
+	}
 	off := (f.ip + f.n) & f.mask
 	if off != f.ip+f.n {
 		f.wrapped = true
@@ -100,11 +111,17 @@ func (m Model) maxInstLen() uint32 {
 // gets a handler that raises the fault when it executes. It reports the
 // bytes' physical start and whether they are contiguous in physical
 // memory.
-func (c *CPU) decode(in *inst, base, ip uint32, def32 bool) (f fetcher) {
-	f = fetcher{c: c, base: base, ip: ip, mask: 0xFFFF, limit: c.seg[CS].Limit}
+func (c *CPU) decode(in *inst, base, ip uint32, def32 bool) fetcher {
+	f := fetcher{c: c, base: base, ip: ip, mask: 0xFFFF, limit: c.seg[CS].Limit}
 	if def32 {
 		f.mask = 0xFFFFFFFF
 	}
+	c.decodeWith(in, &f, ip, def32)
+	return f
+}
+
+// decodeWith is decode with the bytes coming from f.
+func (c *CPU) decodeWith(in *inst, f *fetcher, ip uint32, def32 bool) {
 	*in = inst{ip: ip, base: noReg, idxr: noReg, seg: uint8(DS), osz: sz16, asz: sz16}
 	if def32 {
 		in.osz, in.asz = sz32, sz32
@@ -154,9 +171,9 @@ func (c *CPU) decode(in *inst, base, ip uint32, def32 bool) (f fetcher) {
 		}
 		if in.mod != 3 {
 			if in.asz == sz16 {
-				c.modrm16(in, &f)
+				c.modrm16(in, f)
 			} else {
-				c.modrm32(in, &f)
+				c.modrm32(in, f)
 			}
 		}
 	}
@@ -232,10 +249,9 @@ func (c *CPU) decode(in *inst, base, ip uint32, def32 bool) (f fetcher) {
 		in.fn, in.vec = xRaise, vecUD
 	default:
 		specialize(in)
-		return f
+		return
 	}
 	in.pfx |= pfxEnd
-	return f
 }
 
 // isTerm says whether the instruction ends its block.
