@@ -164,10 +164,11 @@ func peerShare(args []string) int {
 		return fatalf("peer share", "joining room %q at %s: %v", rf.room, rf.server, err)
 	}
 	defer p.Close()
-	id, m, uploaded, err := p.Share(ctx, os.DirFS(filepath.Dir(abs)), filepath.Base(abs), *upload)
+	sh, err := p.Share(ctx, os.DirFS(filepath.Dir(abs)), filepath.Base(abs), room.ShareOptions{Upload: *upload})
 	if err != nil {
 		return fatalf("peer share", "%v", err)
 	}
+	id, m, uploaded := sh.ID, sh.Manifest, sh.Uploaded
 	// The id comes first and alone on stdout, so scripts can take it.
 	fmt.Println(id)
 	fmt.Fprintf(os.Stderr, "sharing %s (%s, %d files) in room %q; fetch it with:\n  nacho peer fetch %s --server %s --room %s --secret ... -o %s\nserving until stopped (Ctrl-C)\n",

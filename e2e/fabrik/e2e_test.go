@@ -467,10 +467,11 @@ func TestBrowserAndNative(t *testing.T) {
 	// Native shares, the page fetches.
 	dir := t.TempDir()
 	src := randomFile(t, dir, "n.bin", 5<<20+1)
-	id, _, _, err := native.Share(ctx, os.DirFS(dir), "n.bin", false)
+	sh, err := native.Share(ctx, os.DirFS(dir), "n.bin", room.ShareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := sh.ID
 	data, _ := os.ReadFile(src)
 	sum := sha256.Sum256(data)
 	got := openPage(t, bctx, pageURL(page, server, "bn", "mode=fetch&id="+id.String()))

@@ -73,11 +73,11 @@ func TestThreePeersOneDiesOneLies(t *testing.T) {
 
 	var id fabrik.ID
 	for _, p := range []*room.Peer{a, b} {
-		pid, _, _, err := p.Share(ctx, os.DirFS(dir), "f.bin", false)
+		sh, err := p.Share(ctx, os.DirFS(dir), "f.bin", room.ShareOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		id = pid
+		id = sh.ID
 	}
 	if _, _, err := lib.Share(os.DirFS(dir), "f.bin", nil); err != nil {
 		t.Fatal(err)

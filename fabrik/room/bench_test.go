@@ -40,10 +40,11 @@ func BenchmarkFetchDataChannel(b *testing.B) {
 	waitPeers(b, 1, a, c)
 	dir := b.TempDir()
 	writeRandom(b, dir, "f.bin", benchSize)
-	id, _, _, err := a.Share(context.Background(), os.DirFS(dir), "f.bin", false)
+	sh, err := a.Share(context.Background(), os.DirFS(dir), "f.bin", ShareOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
+	id := sh.ID
 	b.SetBytes(benchSize)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -6,8 +6,8 @@
 // application channels of multiplayer apps.
 //
 //	p, err := room.Join(ctx, room.Config{Server: "https://node", Room: "r", Secret: "s"})
-//	id, _, err := p.Share(os.DirFS(dir), "file.bin")   // others can fetch id now
-//	m, err := p.Fetch(ctx, id, &fabrik.FileDest{Path: "out"}, fabrik.FetchOptions{})
+//	sh, err := p.Share(ctx, os.DirFS(dir), "file.bin", room.ShareOptions{}) // others can fetch sh.ID now
+//	m, err := p.Fetch(ctx, sh.ID, &fabrik.FileDest{Path: "out"}, fabrik.FetchOptions{})
 //	ch, err := p.Channel("game", room.ChannelOptions{Unordered: true})
 //
 // Who connects to whom is decided without glare: of two members, the one
@@ -210,28 +210,44 @@ func (p *Peer) Remotes() ([]fabrik.Remote, <-chan struct{}) {
 
 var _ fabrik.RemoteSet = (*Peer)(nil)
 
+// ShareOptions configures Share.
+type ShareOptions struct {
+	// Upload also copies the chunks to the node, in the background, so the
+	// share outlives this peer. Shared.Uploaded yields the result.
+	Upload bool
+}
+
+// Shared is the result of Share.
+type Shared struct {
+	ID       fabrik.ID
+	Manifest *fabrik.Manifest
+	// Uploaded yields the upload's result when ShareOptions.Upload was
+	// set; it is nil otherwise.
+	Uploaded <-chan error
+}
+
 // Share adds root (a file or folder in fsys) to what this peer serves and
-// returns its manifest id. The manifest is also stored on the node, so a
-// fetcher can read it even before it reaches this peer; with upload set,
-// the chunks go to the node too (in the background; the returned channel
-// yields the upload's result), so the share outlives this peer.
-func (p *Peer) Share(ctx context.Context, fsys fs.FS, root string, upload bool) (fabrik.ID, *fabrik.Manifest, <-chan error, error) {
+// returns its manifest id. The manifest is also stored on the node when
+// the node takes it, so a fetcher can read it even before it reaches this
+// peer.
+func (p *Peer) Share(ctx context.Context, fsys fs.FS, root string, opt ShareOptions) (*Shared, error) {
 	id, m, err := p.lib.Share(fsys, root, func(path, why string) {
 		p.log.Warn("fabrik: not shared", "path", path, "why", why)
 	})
 	if err != nil {
-		return id, nil, nil, err
+		return nil, err
 	}
 	b, _ := p.lib.Manifest(id)
 	if _, err := p.node.PutManifest(ctx, b); err != nil {
 		p.log.Info("fabrik: node did not take the manifest; peers still serve it", "err", err)
 	}
-	var uploaded chan error
-	if upload {
-		uploaded = make(chan error, 1)
+	sh := &Shared{ID: id, Manifest: m}
+	if opt.Upload {
+		uploaded := make(chan error, 1)
 		go func() { uploaded <- fabrik.Upload(p.ctx, p.node, p.lib, id, nil) }()
+		sh.Uploaded = uploaded
 	}
-	return id, m, uploaded, nil
+	return sh, nil
 }
 
 // Fetch gets a shared file or folder from the room's members and the node

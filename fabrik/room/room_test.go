@@ -73,10 +73,11 @@ func TestTwoPeersShareAndFetch(t *testing.T) {
 
 	dir := t.TempDir()
 	data := writeRandom(t, dir, "f.bin", 5*fabrik.ChunkSize+99)
-	id, _, _, err := a.Share(context.Background(), os.DirFS(dir), "f.bin", false)
+	sh, err := a.Share(context.Background(), os.DirFS(dir), "f.bin", ShareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := sh.ID
 	out := filepath.Join(t.TempDir(), "out.bin")
 	var prog fabrik.Progress
 	if _, err := b.Fetch(context.Background(), id, &fabrik.FileDest{Path: out}, fabrik.FetchOptions{Progress: func(p fabrik.Progress) { prog = p }}); err != nil {
@@ -155,11 +156,12 @@ func TestPeerLeavesMidTransfer(t *testing.T) {
 	dir := t.TempDir()
 	data := writeRandom(t, dir, "f.bin", 24*fabrik.ChunkSize)
 	ctx := context.Background()
-	id, _, _, err := a.Share(ctx, os.DirFS(dir), "f.bin", false)
+	sh, err := a.Share(ctx, os.DirFS(dir), "f.bin", ShareOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id2, _, _, _ := b.Share(ctx, os.DirFS(dir), "f.bin", false); id2 != id {
+	id := sh.ID
+	if sh2, _ := b.Share(ctx, os.DirFS(dir), "f.bin", ShareOptions{}); sh2 == nil || sh2.ID != id {
 		t.Fatal("the same file shared twice has two ids")
 	}
 	out := filepath.Join(t.TempDir(), "out.bin")

@@ -60,12 +60,12 @@ func run(q url.Values) error {
 		data := make([]byte, size)
 		rand.New(rand.NewSource(seed)).Read(data)
 		fsys := fstest.MapFS{"page.bin": {Data: data, Mode: 0o644}}
-		id, _, _, err := p.Share(ctx, fsys, "page.bin", false)
+		sh, err := p.Share(ctx, fsys, "page.bin", room.ShareOptions{})
 		if err != nil {
 			return err
 		}
 		sum := sha256.Sum256(data)
-		report(map[string]any{"id": id.String(), "peer": p.ID(), "sha256": hex.EncodeToString(sum[:])})
+		report(map[string]any{"id": sh.ID.String(), "peer": p.ID(), "sha256": hex.EncodeToString(sum[:])})
 		return nil
 	case "fetch":
 		id, err := fabrik.ParseID(q.Get("id"))
