@@ -50,8 +50,9 @@ type NodeConfig struct {
 // Remote, so the node takes part in a fetch like any peer. Every chunk and
 // manifest it returns has been checked against its id.
 type NodeClient struct {
-	base string
-	hc   *http.Client
+	base  string
+	hc    *http.Client
+	token string
 }
 
 var _ Remote = (*NodeClient)(nil)
@@ -68,6 +69,10 @@ func NewNodeClient(base string, hc *http.Client) (*NodeClient, error) {
 	}
 	return &NodeClient{base: strings.TrimRight(base, "/"), hc: hc}, nil
 }
+
+// SetToken sets the bearer token sent with uploads (nacho serve
+// --store-token).
+func (c *NodeClient) SetToken(token string) { c.token = token }
 
 // Name implements Remote.
 func (c *NodeClient) Name() string { return "node" }
@@ -97,6 +102,9 @@ func (c *NodeClient) do(ctx context.Context, method, path string, body []byte, l
 	if body != nil {
 		req.ContentLength = int64(len(body))
 		req.Header.Set("Content-Type", "application/octet-stream")
+	}
+	if c.token != "" && method == http.MethodPut {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {

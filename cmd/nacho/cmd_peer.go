@@ -70,6 +70,7 @@ func runPeer(args []string) int {
 type roomFlags struct {
 	server, room, secret string
 	ice                  iceFlag
+	token                string
 	verbose              bool
 }
 
@@ -78,6 +79,7 @@ func (r *roomFlags) add(fs *flag.FlagSet) {
 	fs.StringVar(&r.room, "room", "", "room name (required)")
 	fs.StringVar(&r.secret, "secret", os.Getenv("NACHO_ROOM_SECRET"), "room secret (or $NACHO_ROOM_SECRET)")
 	fs.Var(&r.ice, "ice-server", "STUN/TURN server: URL[,URL...] or URL|username|credential (repeatable; default: the node's)")
+	fs.StringVar(&r.token, "token", os.Getenv("NACHO_STORE_TOKEN"), "the node's upload token, if it has one (or $NACHO_STORE_TOKEN)")
 	fs.BoolVar(&r.verbose, "v", false, "log links and transfers")
 }
 
@@ -99,7 +101,7 @@ func (r *roomFlags) join(ctx context.Context) (*room.Peer, error) {
 		level = slog.LevelInfo
 	}
 	cfg := room.Config{
-		Server: r.server, Room: r.room, Secret: r.secret,
+		Server: r.server, Room: r.room, Secret: r.secret, NodeToken: r.token,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if len(r.ice) > 0 {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -50,6 +51,7 @@ func parseICEServer(v string) (fabrik.ICEServer, error) {
 
 var fabrikServe struct {
 	s3Endpoint, s3Bucket, s3AccessKey, s3SecretKey, s3Region string
+	storeToken                                               string
 	maxChunk                                                 int
 	ice                                                      iceFlag
 }
@@ -64,6 +66,7 @@ func init() {
 			fs.StringVar(&f.s3AccessKey, "s3-access-key", "", "S3 access key")
 			fs.StringVar(&f.s3SecretKey, "s3-secret-key", "", "S3 secret key")
 			fs.StringVar(&f.s3Region, "s3-region", "", "S3 region (if the store needs one)")
+			fs.StringVar(&f.storeToken, "store-token", os.Getenv("NACHO_STORE_TOKEN"), "if set, uploads to the chunk store need this bearer token (or $NACHO_STORE_TOKEN)")
 			fs.IntVar(&f.maxChunk, "max-chunk", fabrik.MaxChunkSize, "largest chunk the node accepts, in bytes")
 			fs.Var(&f.ice, "ice-server", "STUN/TURN server peers should use: URL[,URL...] or URL|username|credential (repeatable)")
 		},
@@ -105,7 +108,7 @@ func startFabrik(ctx context.Context, env *serveEnv) (func() error, error) {
 		chunks, manifests = c, m
 		where = filepath.Join(env.DataDir, "chunks")
 	}
-	n := node.New(node.Config{Chunks: chunks, Manifests: manifests, MaxChunk: f.maxChunk, ICEServers: f.ice, Log: env.Log})
+	n := node.New(node.Config{Chunks: chunks, Manifests: manifests, MaxChunk: f.maxChunk, ICEServers: f.ice, Log: env.Log, PutToken: f.storeToken})
 	n.Register(env.Mux)
 	env.Log.Info("fabrik: node ready", "chunks", where, "signal", fabrik.PathSignal)
 	return nil, nil

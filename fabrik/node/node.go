@@ -10,6 +10,7 @@
 package node
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/nachoos/nacho/fabrik"
 	"github.com/nachoos/nacho/fabrik/chunkstore"
@@ -31,6 +33,11 @@ type Config struct {
 	MaxChunk   int
 	ICEServers []fabrik.ICEServer
 	Log        *slog.Logger
+	// PutToken, when set, is the bearer token an upload must carry
+	// (Authorization: Bearer TOKEN), so a node on the open internet is not
+	// a free file host. Reads stay open: an object is only found by its
+	// hash.
+	PutToken string
 }
 
 // Node serves the cloud node's HTTP API.
@@ -74,7 +81,7 @@ func (n *Node) cors(h http.HandlerFunc) http.HandlerFunc {
 		hd := w.Header()
 		hd.Set("Access-Control-Allow-Origin", "*")
 		hd.Set("Access-Control-Allow-Methods", "GET, HEAD, PUT, POST, OPTIONS")
-		hd.Set("Access-Control-Allow-Headers", "Content-Type")
+		hd.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
 		hd.Set("Access-Control-Max-Age", "86400")
 		h(w, r)
 	}
@@ -134,6 +141,13 @@ func checkManifest(b []byte) error {
 
 func (n *Node) put(s chunkstore.Store, limit int, check func([]byte) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if n.cfg.PutToken != "" {
+			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(n.cfg.PutToken)) != 1 {
+				n.fail(w, r, http.StatusUnauthorized, "uploads to this node need its token")
+				return
+			}
+		}
 		id, err := fabrik.ParseID(r.PathValue("id"))
 		if err != nil {
 			n.fail(w, r, http.StatusBadRequest, "%v", err)

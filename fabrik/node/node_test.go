@@ -79,6 +79,32 @@ func TestChunks(t *testing.T) {
 	}
 }
 
+func TestPutToken(t *testing.T) {
+	mux := http.NewServeMux()
+	New(Config{Chunks: chunkstore.NewMem(), Manifests: chunkstore.NewMem(), PutToken: "t0ken"}).Register(mux)
+	hs := httptest.NewServer(mux)
+	defer hs.Close()
+	c, _ := fabrik.NewNodeClient(hs.URL, nil)
+	ctx := context.Background()
+	var he *fabrik.HTTPError
+	if _, err := c.PutChunk(ctx, []byte("x")); !errors.As(err, &he) || he.Status != http.StatusUnauthorized {
+		t.Fatalf("upload without the token: %v", err)
+	}
+	c.SetToken("wrong")
+	if _, err := c.PutChunk(ctx, []byte("x")); err == nil {
+		t.Fatal("upload with a wrong token succeeded")
+	}
+	c.SetToken("t0ken")
+	id, err := c.PutChunk(ctx, []byte("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetToken("")
+	if _, err := c.GetChunk(ctx, id, 10); err != nil {
+		t.Fatalf("reads need no token: %v", err)
+	}
+}
+
 func TestManifestsAndFetch(t *testing.T) {
 	_, c := start(t)
 	ctx := context.Background()

@@ -57,6 +57,9 @@ type Config struct {
 	Log    *slog.Logger
 	// HTTPClient talks to the node; nil uses http.DefaultClient.
 	HTTPClient *http.Client
+	// NodeToken is sent with uploads to the node (nacho serve
+	// --store-token); without it the node may refuse them.
+	NodeToken string
 	// ConnectTimeout bounds how long a link may take to come up before it
 	// is torn down and tried again. Default 20s.
 	ConnectTimeout time.Duration
@@ -106,6 +109,7 @@ func Join(ctx context.Context, cfg Config) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
+	node.SetToken(cfg.NodeToken)
 	if cfg.ICEServers == nil {
 		if nc, err := node.Config(ctx); err == nil {
 			cfg.ICEServers = nc.ICEServers

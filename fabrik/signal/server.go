@@ -41,6 +41,11 @@ type room struct {
 }
 
 type conn struct {
+	// Token bucket on what the client sends: a member that floods the
+	// relay is dropped.
+	tokens float64
+	refill time.Time
+
 	id   string
 	room *room
 	ws   *websocket.Conn
@@ -116,9 +121,16 @@ func (s *Server) serve(ctx context.Context, ws *websocket.Conn, addr string) {
 	c.send(Message{Type: TWelcome, ID: c.id, Peers: peers})
 
 	go s.writeLoop(ctx, c, cancel)
+	c.tokens, c.refill = burst, time.Now()
 	for {
 		_, b, err := ws.Read(ctx)
 		if err != nil {
+			return
+		}
+		if !c.take() {
+			log.Info("signal: dropped connection", "reason", "sending too fast")
+			c.send(Message{Type: TError, Error: "sending too fast"})
+			time.Sleep(50 * time.Millisecond)
 			return
 		}
 		m, err := Decode(b)
@@ -138,8 +150,28 @@ func (s *Server) serve(ctx context.Context, ws *websocket.Conn, addr string) {
 			c.send(Message{Type: TError, Error: "no peer " + m.To + " in the room"})
 			continue
 		}
-		to.send(Message{Type: TSignal, From: c.id, Data: m.Data})
+		if !to.offer(Message{Type: TSignal, From: c.id, Data: m.Data}) {
+			c.send(Message{Type: TError, Error: "peer " + m.To + " is not keeping up; signal dropped"})
+		}
 	}
+}
+
+// Rate limits on a member's messages: a burst covers a peer joining a full
+// room (an offer and a handful of candidates for each member).
+const (
+	burst = 2000
+	rate  = 200 // per second
+)
+
+func (c *conn) take() bool {
+	now := time.Now()
+	c.tokens = min(burst, c.tokens+now.Sub(c.refill).Seconds()*rate)
+	c.refill = now
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
 }
 
 func (s *Server) refuse(ctx context.Context, ws *websocket.Conn, why string) {
@@ -207,6 +239,19 @@ func (c *conn) send(m Message) {
 	case <-c.gone:
 	default:
 		c.close() // it is not reading; drop it rather than buffer without bound
+	}
+}
+
+// offer queues a relayed message if there is room; a signal is worth
+// dropping (the sender retries its negotiation) rather than cutting off a
+// member whose queue is full.
+func (c *conn) offer(m Message) bool {
+	b, _ := json.Marshal(m)
+	select {
+	case c.out <- b:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -119,6 +119,21 @@ func TestServerDropsBadClients(t *testing.T) {
 	next(t, a, EventDisconnected)
 }
 
+func TestFloodingMemberDropped(t *testing.T) {
+	_, url := server(t)
+	a := dial(t, url, "r", "k", "peer-aaaa")
+	next(t, a, TWelcome)
+	b := dial(t, url, "r", "k", "peer-bbbb")
+	next(t, b, TWelcome)
+	ctx := context.Background()
+	var err error
+	for i := 0; i < 2*burst && err == nil; i++ {
+		err = b.Signal(ctx, "peer-aaaa", i)
+	}
+	// Either a write failed already or the node cut b off: b sees a drop.
+	next(t, b, EventDisconnected)
+}
+
 func TestDecodeRejects(t *testing.T) {
 	proof := Proof("r", "s")
 	for name, b := range map[string]string{
