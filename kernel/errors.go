@@ -8,4 +8,5 @@ var (
 	ErrBrokenPipe  = errors.New("broken pipe")
 	ErrBadFD       = errors.New("bad file descriptor")
 	ErrHangup      = errors.New("terminal hung up")
+	ErrNotTTY      = errors.New("inappropriate ioctl for device")
 )

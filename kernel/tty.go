@@ -316,3 +316,25 @@ func TTYOf(f *OpenFile) (*TTY, bool) {
 	}
 	return tf.t, true
 }
+
+// Terminal is what a program may ask of the terminal behind a descriptor:
+// a *TTY, or a stand-in for one when the program runs in another worker.
+type Terminal interface {
+	Mode() TTYMode
+	SetMode(m TTYMode)
+	Size() (cols, rows int)
+}
+
+var _ Terminal = (*TTY)(nil)
+
+// TerminalOf returns the terminal behind f, if it is one.
+func TerminalOf(f *OpenFile) (Terminal, bool) {
+	if t, ok := TTYOf(f); ok {
+		return t, true
+	}
+	if f == nil {
+		return nil, false
+	}
+	t, ok := f.File().(Terminal)
+	return t, ok
+}
