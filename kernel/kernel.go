@@ -24,6 +24,9 @@ type Config struct {
 	ProcMemLimit int64
 	Sched        SchedConfig
 	Sink         perf.Sink // where measurements go; discarded when nil
+	// RunHeavy, when set, runs the runners marked Heavy somewhere else
+	// (a worker) on behalf of the process p, and returns its status.
+	RunHeavy func(p *Process, r Runner) int
 }
 
 // Kernel owns the process table.
@@ -36,6 +39,7 @@ type Kernel struct {
 
 	sched        *Scheduler
 	sink         perf.Sink
+	runHeavy     func(p *Process, r Runner) int
 	procMemLimit int64
 
 	mu       sync.Mutex
@@ -77,6 +81,7 @@ func New(cfg Config) *Kernel {
 	if k.procMemLimit <= 0 {
 		k.procMemLimit = DefaultProcMemLimit
 	}
+	k.runHeavy = cfg.RunHeavy
 	k.sink = cfg.Sink
 	if k.sink == nil {
 		k.sink = perf.Discard{}
@@ -101,6 +106,15 @@ var defaultEnv = map[string]string{
 	"HOME": "/home",
 	"TERM": "xterm-256color",
 	"USER": "user",
+}
+
+// RunnerMain is how this kernel runs r: in a worker of its own when r is
+// heavy and the kernel has workers, else in the process.
+func (k *Kernel) RunnerMain(r Runner) Main {
+	if r.Heavy && k.runHeavy != nil {
+		return func(p *Process) int { return k.runHeavy(p, r) }
+	}
+	return r.Main
 }
 
 // Sched is the scheduler of guest processes.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nachoos/nacho/perf"
 )
 
 // Main is a program's entry point. It runs in the process's own goroutine
@@ -81,6 +83,11 @@ type Process struct {
 	mem      int64
 	memLimit int64
 	task     *Task
+	remote   struct {
+		insns uint64
+		cpu   time.Duration
+		ips   float64
+	}
 }
 
 // Spawn starts a process.
@@ -367,6 +374,8 @@ func (p *Process) Info() ProcInfo {
 		State: p.state, Start: p.start, CPU: p.cpu, Status: p.status, Memory: p.mem,
 	}
 	task := p.task
+	info.Insns, info.IPS = p.remote.insns, p.remote.ips
+	info.CPU += p.remote.cpu
 	p.mu.Unlock()
 	if task != nil {
 		insns, cpu, ips := task.Stats()
@@ -374,6 +383,16 @@ func (p *Process) Info() ProcInfo {
 		info.CPU += cpu
 	}
 	return info
+}
+
+// SetRemoteStats records what a process running elsewhere (a worker)
+// reports of itself, for ps and top.
+func (p *Process) SetRemoteStats(insns uint64, cpu time.Duration, ips float64) {
+	p.mu.Lock()
+	p.remote.insns, p.remote.cpu, p.remote.ips = insns, cpu, ips
+	p.mu.Unlock()
+	now := p.k.now()
+	p.k.sink.Publish(perf.Sample{Name: perf.GuestIPS, PID: p.pid, Value: ips, At: now})
 }
 
 // Task is the process's account with the scheduler, made on first use by

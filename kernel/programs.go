@@ -24,6 +24,10 @@ type Runner struct {
 	// Main runs the program; p.Args()[0] is the runner name, Args()[1] the
 	// absolute path of the file and the rest its arguments.
 	Main Main
+	// Heavy marks guests that keep a CPU busy (emulators): where the
+	// kernel can (Config.RunHeavy), they run apart from it, in the page
+	// in a Web Worker of their own.
+	Heavy bool
 }
 
 // HeadSize is how many leading bytes of a file Runner.Match sees.
@@ -109,4 +113,16 @@ func HasSuffixFold(name string, suffixes ...string) bool {
 		}
 	}
 	return false
+}
+
+// LookupRunner finds a runner by name.
+func LookupRunner(name string) (Runner, bool) {
+	registry.Lock()
+	defer registry.Unlock()
+	for _, r := range registry.runners {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Runner{}, false
 }

@@ -19,6 +19,10 @@ func main() {
 	setLocalTime()
 	opts := js.Global().Get("nachoBootOptions")
 	coreutils.Version = opts.Get("build").String()
+	if opts.Get("mode").String() == "process" {
+		guestMain(opts)
+		return
+	}
 	st, err := mountFilesystems(opts)
 	if err != nil {
 		fatal(fmt.Errorf("mounting the file systems: %w", err))
@@ -30,6 +34,8 @@ func main() {
 		// One thread: guests take turns, and every few milliseconds the
 		// event loop gets its turn so the shell and the page stay live.
 		Sched: kernel.SchedConfig{Slots: 1, Slice: 4 * time.Millisecond, YieldEvery: 8 * time.Millisecond, HostYield: hostYield},
+		// Heavy guests get a worker, and a core, of their own.
+		RunHeavy: runInWorker,
 	})
 	b := newBridge(k)
 	if err := b.installFiles(opts.Get("files")); err != nil {

@@ -221,5 +221,5 @@ func run(p *kernel.Process) int {
 		fmt.Fprintln(p.Stderr())
 		return 126
 	}
-	return p.Exec(append([]string{r.Name, abs}, args[1:]...), r.Main)
+	return p.Exec(append([]string{r.Name, abs}, args[1:]...), p.Kernel().RunnerMain(r))
 }

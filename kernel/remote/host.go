@@ -122,6 +122,7 @@ func (h *host) loop() (int, error) {
 				if err := h.account(st.Memory); err != nil {
 					return 0, err
 				}
+				h.p.SetRemoteStats(st.Insns, st.CPU, st.IPS)
 				if h.opts.OnStats != nil {
 					h.opts.OnStats(st)
 				}

@@ -286,7 +286,7 @@ func (s *Shell) resolveFile(name string, argv []string) (kernel.Main, []string, 
 		return nil, nil, fmt.Errorf("%s: %s", name, errText(err))
 	}
 	if r, ok := kernel.FindRunner(abs, head); ok {
-		return r.Main, append([]string{r.Name, abs}, argv[1:]...), nil
+		return s.k.RunnerMain(r), append([]string{r.Name, abs}, argv[1:]...), nil
 	}
 	if strings.HasPrefix(string(head), "#!") {
 		return Main, append([]string{"sh", abs}, argv[1:]...), nil

@@ -396,7 +396,8 @@
       ]).then(function (r) {
         var module = r[0], src = r[1];
         screen.status('Starting the kernel…');
-        var url = URL.createObjectURL(new Blob([src[0], '\n;\n', src[1]], { type: 'text/javascript' }));
+        var source = src[0] + '\n;\n' + src[1];
+        var url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
         var worker = new Worker(url, { name: 'nacho-kernel' });
         URL.revokeObjectURL(url);
         var os = new NachoOS(worker, element, options);
@@ -418,7 +419,10 @@
             type: 'boot', module: module,
             options: {
               namespace: ns, files: fileList,
-              env: options.env || {}, build: BUILD, origin: location.origin
+              env: options.env || {}, build: BUILD, origin: location.origin,
+              // The kernel starts guests in workers of their own from the
+              // same code and module.
+              workerSource: source
             }
           });
           return Promise.all([ready, ui]);

@@ -67,6 +67,8 @@
     go.argv = ['nacho-kernel'];
     go.env = Object.assign({}, m.options.env || {});
     self.nachoBootOptions = m.options;
+    self.nachoBootModule = m.module;
+    self.nachoBootPort = m.port || null; // a guest's line to its kernel
     WebAssembly.instantiate(m.module, go.importObject).then(function (inst) {
       return go.run(inst);
     }).then(function () {
