@@ -3,6 +3,7 @@ package vfs_test
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -167,8 +168,10 @@ func TestValidName(t *testing.T) {
 
 // TestNoSyscallJS keeps browser glue out of the core packages.
 func TestNoSyscallJS(t *testing.T) {
-	for _, pkg := range []string{".", "./memfs", "./internal/tree", "./vfstest"} {
-		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+	for _, pkg := range []string{".", "./memfs", "./internal/tree", "./vfstest", "./chunkfs", "./store", "./store/storetest", "./vfsutil", "./vfsbench"} {
+		cmd := exec.Command("go", "list", "-deps", pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Skipf("go list: %v\n%s", err, out)
 		}
