@@ -27,6 +27,15 @@ type Config struct {
 	// RunHeavy, when set, runs the runners marked Heavy somewhere else
 	// (a worker) on behalf of the process p, and returns its status.
 	RunHeavy func(p *Process, r Runner) int
+	// Host is what the machine around the kernel offers programs.
+	Host Host
+}
+
+// Host is what the machine around the kernel offers programs: the page
+// can hand the user a file. Natively there is none.
+type Host interface {
+	// Download offers data to the user as a file called name.
+	Download(name string, data []byte) error
 }
 
 // Kernel owns the process table.
@@ -40,6 +49,7 @@ type Kernel struct {
 	sched        *Scheduler
 	sink         perf.Sink
 	runHeavy     func(p *Process, r Runner) int
+	host         Host
 	procMemLimit int64
 
 	mu       sync.Mutex
@@ -82,6 +92,7 @@ func New(cfg Config) *Kernel {
 		k.procMemLimit = DefaultProcMemLimit
 	}
 	k.runHeavy = cfg.RunHeavy
+	k.host = cfg.Host
 	k.sink = cfg.Sink
 	if k.sink == nil {
 		k.sink = perf.Discard{}
@@ -116,6 +127,9 @@ func (k *Kernel) RunnerMain(r Runner) Main {
 	}
 	return r.Main
 }
+
+// Host is what the machine around the kernel offers, or nil.
+func (k *Kernel) Host() Host { return k.host }
 
 // Sched is the scheduler of guest processes.
 func (k *Kernel) Sched() *Scheduler { return k.sched }

@@ -90,6 +90,9 @@ func TestShell(t *testing.T) {
 		{"exec path", "./nofile", result{127, "", "sh: ./nofile: no such file or directory\n"}},
 		{"script", "echo '#!/bin/sh' > s; echo 'echo from script $1' >> s; ./s arg", result{0, "from script arg\n", ""}},
 		{"background", "sleep 0.05 & wait; echo after", result{0, "after\n", ""}},
+		{"zip roundtrip", "mkdir -p d/e; echo hi > d/e/f; ln -s f d/e/l; zip a.zip d; rm -r d; unzip a.zip; cat d/e/l; ls d/e", result{0, "2 files unpacked into /home\nhi\nf\nl\n", ""}},
+		{"download needs a browser", "touch f; download f", result{1, "", "download: there is no browser to save to here\n"}},
+		{"top batch", "top -b -n 1 | head -3 | tail -1", result{0, "  PID S    %CPU     INSN/S      MEM      TIME  COMMAND\n", ""}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
