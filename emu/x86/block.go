@@ -46,6 +46,8 @@ type blockCache struct {
 	fast  [fastSize]*block
 	all   map[blockKey]*block
 	pages []*codePage // by physical page number, RAM only
+
+	invalidations uint64 // blocks thrown away because their bytes were written
 }
 
 func (bc *blockCache) init() { bc.all = make(map[blockKey]*block) }
@@ -240,6 +242,7 @@ func (c *CPU) invalidate(b *block) {
 		return
 	}
 	b.valid = false
+	c.cache.invalidations++
 	delete(c.cache.all, blockKey{b.lin, b.csBase, b.def32})
 	if h := fastIndex(b.lin); c.cache.fast[h] == b {
 		c.cache.fast[h] = nil

@@ -173,7 +173,8 @@ type CPU struct {
 	scratch    block  // where NoCache decodes
 	swInt      bool   // the instruction entered a software interrupt (no single-step trap)
 	halted     bool
-	shadow     bool // interrupts and traps held off for one instruction (MOV SS, STI)
+	shadow     bool  // interrupts and traps held off for one instruction (MOV SS, STI)
+	shadowInst *inst // the instruction that set shadow
 	intr       atomic.Bool
 	nmi        atomic.Bool
 	nmiBusy    bool // in an NMI handler until IRET

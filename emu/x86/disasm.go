@@ -65,8 +65,13 @@ func (c *CPU) disasmInst(in *inst) string {
 		}
 	}
 	name := d.mnemonic(in.osz)
-	if d.flags&fInvalid != 0 || in.fn == nil {
-		name = "(bad)"
+	if d.flags&fInvalid != 0 || in.fn == nil || in.pfx&pfxEnd != 0 && in.vec == vecUD {
+		return "(bad)"
+	}
+	if in.op == 0x8C || in.op == 0x8E {
+		if n, ok := c.sreg(in); !ok || in.op == 0x8E && n == uint8(CS) && c.model >= I80286 {
+			return "(bad)"
+		}
 	}
 	if d.flags&fEsc != 0 {
 		name = fmt.Sprintf("esc %d,", (in.op&7)<<3|uint16(in.reg))
@@ -119,7 +124,7 @@ func (c *CPU) operand(in *inst, d *opDef, k argKind) (string, bool) {
 		if in.mod == 3 {
 			return regName(in.rm, osz), false
 		}
-		return c.memOperand(in, "far "), true
+		return c.memOperand(in, ""), true
 	case aGb:
 		return regName(in.reg, sz8), false
 	case aGw:
@@ -152,7 +157,8 @@ func (c *CPU) operand(in *inst, d *opDef, k argKind) (string, bool) {
 	case aOb, aOv:
 		return c.memOperand(in, ""), true
 	case aSw:
-		return segNames[in.reg&7], false
+		n, _ := c.sreg(in)
+		return segNames[n], false
 	case aSeg:
 		return segNames[d.fixed], false
 	case aAL:

@@ -122,7 +122,7 @@ func (c *CPU) loadSeg(s uint8, sel uint16) {
 	}
 	c.loadSegReal(s, sel)
 	if s == uint8(SS) {
-		c.shadow = true
+		c.shadow, c.shadowInst = true, c.cur
 	}
 }
 

@@ -15,7 +15,7 @@ func xFlagOp(c *CPU, in *inst) {
 		c.flags &^= FlagIF
 	case 0xFB:
 		if c.flags&FlagIF == 0 {
-			c.shadow = true // interrupts wait one more instruction
+			c.shadow, c.shadowInst = true, c.cur // interrupts wait one more instruction
 		}
 		c.flags |= FlagIF
 	case 0xFC:

@@ -48,8 +48,11 @@ func (c *CPU) loop() {
 			c.exitReq = emu.ExitStop
 			return
 		}
-		if c.shadow {
-			c.shadow = false
+		// MOV SS, POP SS and STI hold interrupts off for one instruction:
+		// only if the one that set the shadow was the last to run.
+		inhibit := c.shadow && c.shadowInst == c.cur
+		c.shadow = false
+		if inhibit {
 		} else if c.nmi.Load() && !c.nmiBusy {
 			c.nmi.Store(false)
 			c.nmiBusy = true
@@ -61,7 +64,9 @@ func (c *CPU) loop() {
 			c.exitReq = emu.ExitHalt
 			return
 		}
-		if c.flags&FlagTF != 0 || c.Trace != nil || c.NoCache {
+		if inhibit || c.flags&FlagTF != 0 || c.Trace != nil || c.NoCache {
+			// Under a shadow exactly one instruction runs before
+			// interrupts are looked at again.
 			c.step()
 			continue
 		}

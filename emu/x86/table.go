@@ -210,7 +210,7 @@ var page1 = [256]opDef{
 	0xD0: g("Eb,1", 0, &grp2), 0xD1: g("Ev,1", 0, &grp2),
 	0xD2: g("Eb,CL", 0, &grp2), 0xD3: g("Ev,CL", 0, &grp2),
 	0xD4: o("aam", "Ib", 0, xAam), 0xD5: o("aad", "Ib", 0, xAad),
-	0xD6: o("salc", "", 0, xSalc), 0xD7: o("xlat", "", 0, xXlat),
+	0xD6: o("salc", "", 0, xSalc), 0xD7: o("xlatb", "", 0, xXlat),
 	0xD8: o("esc", "", fModRM|fEsc, xEsc), 0xD9: o("esc", "", fModRM|fEsc, xEsc),
 	0xDA: o("esc", "", fModRM|fEsc, xEsc), 0xDB: o("esc", "", fModRM|fEsc, xEsc),
 	0xDC: o("esc", "", fModRM|fEsc, xEsc), 0xDD: o("esc", "", fModRM|fEsc, xEsc),
@@ -228,7 +228,7 @@ var page1 = [256]opDef{
 	0xF4: o("hlt", "", fTerm, xHlt), 0xF5: o("cmc", "", 0, xFlagOp),
 	0xF6: g("Eb", 0, &grp3), 0xF7: g("Ev", 0, &grp3),
 	0xF8: o("clc", "", 0, xFlagOp), 0xF9: o("stc", "", 0, xFlagOp),
-	0xFA: o("cli", "", 0, xFlagOp), 0xFB: o("sti", "", 0, xFlagOp),
+	0xFA: o("cli", "", 0, xFlagOp), 0xFB: o("sti", "", fTerm, xFlagOp), // STI ends its block so its shadow can be timed
 	0xFC: o("cld", "", 0, xFlagOp), 0xFD: o("std", "", 0, xFlagOp),
 	0xFE: g("Eb", 0, &grp4), 0xFF: g("Ev", 0, &grp5),
 }
@@ -415,7 +415,14 @@ func buildTable(m Model) *opTable {
 				gr[i] = i8086GroupRow(op, i, gr)
 			}
 			if m < I80186 && op >= 0xD0 && op <= 0xD3 && i == 6 {
-				gr[i].name = "setmo" // sets the operand to all ones
+				// Sets the operand to all ones (SETMOC: only if CL is not 0).
+				gr[i].name, gr[i].args = "setmo", "Eb"
+				if op == 0xD2 || op == 0xD3 {
+					gr[i].name = "setmoc"
+				}
+				if op&1 != 0 {
+					gr[i].args = "Ev"
+				}
 			}
 			parse(&gr[i], d)
 		}

@@ -9,6 +9,7 @@
 ; page-granular code cache would invalidate on every store).
 
 bits 16
+cpu 8086
 %ifndef DATA
 %define DATA 1
 %endif
