@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/vfs"
+	"github.com/nachoos/nacho/vfs/vfsutil"
 )
 
 // The page and the kernel exchange these messages (page → kernel):
@@ -38,12 +40,15 @@ type bridge struct {
 	ttys map[int]*ttyConn
 }
 
-func newBridge(k *kernel.Kernel) *bridge {
-	b := &bridge{k: k, ttys: map[int]*ttyConn{}}
+func newBridge() *bridge { return &bridge{ttys: map[int]*ttyConn{}} }
+
+// attach connects the bridge to the kernel it serves (which was given the
+// bridge as its Host).
+func (b *bridge) attach(k *kernel.Kernel) {
+	b.k = k
 	k.OnExit(func(e kernel.ExitEvent) {
 		post(obj{"type": "exit", "pid": e.PID, "name": e.Name, "status": e.Status})
 	})
-	return b
 }
 
 // handle receives a message from the page. It must not block: the work
@@ -88,6 +93,22 @@ func (b *bridge) handle(_ js.Value, args []js.Value) any {
 		})
 	case "sync":
 		go b.reply(id, func() (any, error) { return nil, b.k.FS().Sync() })
+	case "fs":
+		req := fsRequest{op: m.Get("op").String(), path: m.Get("path").String(), to: m.Get("to").String(), recursive: m.Get("recursive").Truthy()}
+		go b.reply(id, func() (any, error) { return b.fsOp(req) })
+	case "zip":
+		var paths []string
+		ps := m.Get("paths")
+		for i := 0; i < ps.Length(); i++ {
+			paths = append(paths, vfs.Clean(ps.Index(i).String()))
+		}
+		go b.reply(id, func() (any, error) {
+			var buf bytes.Buffer
+			if err := vfsutil.ExportZipMany(b.k.FS(), paths, &buf); err != nil {
+				return nil, err
+			}
+			return bytesToJS(buf.Bytes()), nil
+		})
 	case "stop":
 		go b.reply(id, func() (any, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -132,6 +153,82 @@ func (b *bridge) run(id int, req runRequest) (any, error) {
 		return nil, err
 	}
 	return obj{"code": code}, nil
+}
+
+type fsRequest struct {
+	op, path, to string
+	recursive    bool
+}
+
+// fsOp serves the embed API's and the file manager's file operations.
+func (b *bridge) fsOp(r fsRequest) (any, error) {
+	v := b.k.FS()
+	name := vfs.Clean(r.path)
+	switch r.op {
+	case "readdir":
+		ents, err := v.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]any, 0, len(ents))
+		for _, e := range ents {
+			fi, err := e.Info()
+			if err != nil {
+				continue
+			}
+			out = append(out, statObj(fi))
+		}
+		return out, nil
+	case "stat", "lstat":
+		stat := v.Stat
+		if r.op == "lstat" {
+			stat = v.Lstat
+		}
+		fi, err := stat(name)
+		if err != nil {
+			return nil, err
+		}
+		return statObj(fi), nil
+	case "mkdir":
+		if r.recursive {
+			return nil, v.MkdirAll(name, 0o755)
+		}
+		return nil, v.Mkdir(name, 0o755)
+	case "remove":
+		if r.recursive {
+			if name == "/" {
+				return nil, vfs.EBUSY
+			}
+			if _, err := v.Lstat(name); err != nil {
+				return nil, err
+			}
+			return nil, v.RemoveAll(name)
+		}
+		return nil, v.Remove(name)
+	case "rename":
+		return nil, v.Rename(name, vfs.Clean(r.to))
+	}
+	return nil, fmt.Errorf("unknown file operation %q", r.op)
+}
+
+func statObj(fi fs.FileInfo) obj {
+	kind := "file"
+	switch {
+	case fi.IsDir():
+		kind = "dir"
+	case fi.Mode()&fs.ModeSymlink != 0:
+		kind = "link"
+	}
+	return obj{
+		"name": fi.Name(), "kind": kind, "size": fi.Size(),
+		"mode": int(fi.Mode().Perm()), "mtime": fi.ModTime().UnixMilli(),
+	}
+}
+
+// Download implements kernel.Host: the page offers the bytes as a file.
+func (b *bridge) Download(name string, data []byte) error {
+	post(obj{"type": "download", "name": name, "data": bytesToJS(data)})
+	return nil
 }
 
 // writeFile writes a whole file atomically, making missing parent folders.

@@ -10,64 +10,56 @@ import (
 	"time"
 
 	"github.com/nachoos/nacho/vfs"
-	"github.com/nachoos/nacho/vfs/chunkfs"
 	"github.com/nachoos/nacho/vfs/idb"
 	"github.com/nachoos/nacho/vfs/memfs"
+	"github.com/nachoos/nacho/vfs/tiered"
 )
 
 // storage is the page's file namespace and what became of the persistent
 // part.
 type storage struct {
 	fs        *vfs.VFS
-	root      *chunkfs.FS // nil when / is temporary
-	exclusive bool        // this tab owns the namespace's persistent files
-	warning   string      // why / is temporary, or what was found damaged
+	sys       *tiered.System // nil when / is temporary
+	exclusive bool           // this tab owns the namespace's persistent files
+	warning   string         // why / is temporary, or what was found damaged
 }
 
-// mountFilesystems builds the page's file namespace: / persistent
-// (IndexedDB under chunkfs's RAM cache), /tmp in RAM. A second tab of the
-// same namespace finds it locked and gets a RAM root instead: the first tab
-// keeps sole use of the database.
+// mountFilesystems builds the page's file namespace (vfs/tiered): /
+// persistent in IndexedDB under chunkfs's RAM cache, /tmp in RAM, large
+// blobs in OPFS. A second tab of the same namespace finds it locked and
+// gets a RAM root instead: the first tab keeps sole use of the database.
+// (Persistence itself is asked for by the page: StorageManager.persist
+// exists only in windows.)
 func mountFilesystems(opts js.Value) (*storage, error) {
 	ns := opts.Get("namespace").String()
-	if ns == "" {
-		ns = "default"
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	s := &storage{}
-	var root vfs.Filesystem
-	st, err := idb.Open(ctx, ns, idb.Options{})
+	sys, err := tiered.Open(ctx, tiered.Options{Namespace: ns})
 	switch {
 	case errors.Is(err, idb.ErrLocked):
 		s.warning = "Nacho is open in another tab: files made here are temporary"
 	case err != nil:
 		s.warning = fmt.Sprintf("persistent storage is unavailable (%v): files made here are temporary", err)
 	default:
-		fsys, err := chunkfs.Open(ctx, st, chunkfs.Options{})
-		if err != nil {
-			st.Close()
-			s.warning = fmt.Sprintf("the file system in IndexedDB could not be opened (%v): files made here are temporary", err)
-			break
-		}
-		if probs := fsys.Problems(); len(probs) > 0 {
-			s.warning = fmt.Sprintf("the file system was damaged; %d problem(s) found, the rest is readable (see dmesg)", len(probs))
+		s.sys, s.exclusive, s.fs = sys, true, sys.VFS
+		if probs := sys.Problems(); len(probs) > 0 {
+			s.warning = fmt.Sprintf("the file system was damaged: %d problem(s) found (see the console); the rest is readable", len(probs))
 			for _, p := range probs {
 				logf("chunkfs: %s", p)
 			}
 		}
-		s.root, s.exclusive, root = fsys, true, fsys
+		for _, n := range sys.Notes {
+			logf("storage: %s", n)
+		}
 	}
-	if root == nil {
-		root = memfs.New(memfs.Options{})
-	}
-	s.fs = vfs.New(root)
-	for _, d := range []string{"/home", "/tmp"} {
-		if err := s.fs.MkdirAll(d, 0o755); err != nil {
+	if s.fs == nil {
+		s.fs = vfs.New(memfs.New(memfs.Options{}))
+		if err := s.fs.MkdirAll("/tmp", 0o777); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.fs.Mount("/tmp", memfs.New(memfs.Options{}), vfs.MountOptions{}); err != nil {
+	if err := s.fs.MkdirAll("/home", 0o755); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -28,16 +28,18 @@ func main() {
 		fatal(fmt.Errorf("mounting the file systems: %w", err))
 		return
 	}
+	b := newBridge()
 	k := kernel.New(kernel.Config{
-		FS:  st.fs,
-		Env: envFrom(opts.Get("env")),
+		Host: b,
+		FS:   st.fs,
+		Env:  envFrom(opts.Get("env")),
 		// One thread: guests take turns, and every few milliseconds the
 		// event loop gets its turn so the shell and the page stay live.
 		Sched: kernel.SchedConfig{Slots: 1, Slice: 4 * time.Millisecond, YieldEvery: 8 * time.Millisecond, HostYield: hostYield},
 		// Heavy guests get a worker, and a core, of their own.
 		RunHeavy: runInWorker,
 	})
-	b := newBridge(k)
+	b.attach(k)
 	if err := b.installFiles(opts.Get("files")); err != nil {
 		fatal(err)
 		return

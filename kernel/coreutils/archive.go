@@ -1,155 +1,19 @@
 package coreutils
 
 import (
-	"archive/zip"
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"path"
-	"strings"
 
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/vfs"
+	"github.com/nachoos/nacho/vfs/vfsutil"
 )
 
 func init() {
 	prog("zip", "pack files and folders into a .zip: zip ARCHIVE.zip PATH...", zipCmd)
-	prog("unzip", "unpack a .zip: unzip ARCHIVE.zip [-d DIR]", unzipCmd)
+	prog("unzip", "unpack a .zip: unzip [-o] [-d DIR] ARCHIVE.zip (-o: overwrite)", unzipCmd)
 	prog("download", "save a file to this computer (a folder as .zip): download PATH", download)
-}
-
-// WriteZip writes the file or folder at root (absolute) as a zip archive.
-// Entry names are relative to root's parent, so a folder unpacks into a
-// folder of the same name. Symbolic links are stored as links.
-func WriteZip(w io.Writer, v *vfs.VFS, roots ...string) error {
-	zw := zip.NewWriter(w)
-	for _, root := range roots {
-		base := path.Dir(root)
-		err := walk(v, root, func(name string, fi fs.FileInfo) error {
-			rel := strings.TrimPrefix(strings.TrimPrefix(name, base), "/")
-			hdr := &zip.FileHeader{Name: rel, Method: zip.Deflate, Modified: fi.ModTime()}
-			hdr.SetMode(fi.Mode())
-			if fi.IsDir() {
-				hdr.Name += "/"
-				hdr.Method = zip.Store
-				_, err := zw.CreateHeader(hdr)
-				return err
-			}
-			out, err := zw.CreateHeader(hdr)
-			if err != nil {
-				return err
-			}
-			if fi.Mode()&fs.ModeSymlink != 0 {
-				t, err := v.Readlink(name)
-				if err != nil {
-					return err
-				}
-				_, err = io.WriteString(out, t)
-				return err
-			}
-			f, err := v.Open(name, vfs.O_RDONLY, 0)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			_, err = io.Copy(out, f)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return zw.Close()
-}
-
-// walk visits name and, for a folder, everything below it, parents first.
-func walk(v *vfs.VFS, name string, fn func(name string, fi fs.FileInfo) error) error {
-	fi, err := v.Lstat(name)
-	if err != nil {
-		return err
-	}
-	if err := fn(name, fi); err != nil {
-		return err
-	}
-	if !fi.IsDir() {
-		return nil
-	}
-	ents, err := v.ReadDir(name)
-	if err != nil {
-		return err
-	}
-	for _, e := range ents {
-		if err := walk(v, path.Join(name, e.Name()), fn); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// ExtractZip unpacks the archive read from r (of the given size) into dir.
-// Names that would land outside dir are refused.
-func ExtractZip(r io.ReaderAt, size int64, v *vfs.VFS, dir string) (int, error) {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return 0, fmt.Errorf("not a zip archive: %w", err)
-	}
-	n := 0
-	for _, f := range zr.File {
-		// Cleaned as an absolute path first, a name cannot climb out of
-		// dir ("../../x" becomes "/x").
-		dst := path.Join(dir, path.Clean("/"+strings.ReplaceAll(f.Name, "\\", "/")))
-		mode := f.Mode()
-		switch {
-		case mode.IsDir():
-			if err := v.MkdirAll(dst, 0o755); err != nil {
-				return n, err
-			}
-			continue
-		case mode&fs.ModeSymlink != 0:
-			rc, err := f.Open()
-			if err != nil {
-				return n, err
-			}
-			t, err := io.ReadAll(io.LimitReader(rc, 4096))
-			rc.Close()
-			if err != nil {
-				return n, err
-			}
-			v.MkdirAll(path.Dir(dst), 0o755)
-			if err := v.Symlink(string(t), dst); err != nil && !errors.Is(err, fs.ErrExist) {
-				return n, err
-			}
-			n++
-			continue
-		}
-		if err := v.MkdirAll(path.Dir(dst), 0o755); err != nil {
-			return n, err
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return n, err
-		}
-		out, err := v.Open(dst, vfs.O_WRONLY|vfs.O_CREATE|vfs.O_TRUNC, mode.Perm()|0o200)
-		if err != nil {
-			rc.Close()
-			return n, err
-		}
-		_, err = io.Copy(out, rc)
-		rc.Close()
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return n, fmt.Errorf("%s: %w", f.Name, err)
-		}
-		if !f.Modified.IsZero() {
-			v.Chtimes(dst, f.Modified, f.Modified)
-		}
-		n++
-	}
-	return n, nil
 }
 
 func zipCmd(p *kernel.Process) int {
@@ -172,7 +36,7 @@ func zipCmd(p *kernel.Process) int {
 		warn(p, args[0], err)
 		return 1
 	}
-	err = WriteZip(out, v, roots...)
+	err = vfsutil.ExportZipMany(v, roots, out)
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
@@ -184,12 +48,12 @@ func zipCmd(p *kernel.Process) int {
 }
 
 func unzipCmd(p *kernel.Process) int {
-	f, ok := parseFlags(p, p.Args()[1:], "", "d")
+	f, ok := parseFlags(p, p.Args()[1:], "o", "d")
 	if !ok {
 		return 2
 	}
 	if len(f.args) != 1 {
-		fmt.Fprintln(p.Stderr(), "usage: unzip ARCHIVE.zip [-d DIR]")
+		fmt.Fprintln(p.Stderr(), "usage: unzip [-o] [-d DIR] ARCHIVE.zip")
 		return 2
 	}
 	dir := p.Cwd()
@@ -208,12 +72,10 @@ func unzipCmd(p *kernel.Process) int {
 		warn(p, f.args[0], err)
 		return 1
 	}
-	n, err := ExtractZip(zf, fi.Size(), v, dir)
-	if err != nil {
-		fmt.Fprintf(p.Stderr(), "unzip: %s\n", errText(err))
+	if err := vfsutil.ImportZip(v, dir, zf, fi.Size(), vfsutil.ImportOptions{Overwrite: f.set['o']}); err != nil {
+		fmt.Fprintf(p.Stderr(), "unzip: %s: %v\n", f.args[0], err)
 		return 1
 	}
-	fmt.Fprintf(p.Stdout(), "%d files unpacked into %s\n", n, dir)
 	return 0
 }
 
@@ -239,7 +101,7 @@ func download(p *kernel.Process) int {
 	fname := path.Base(name)
 	if fi.IsDir() {
 		var b bytes.Buffer
-		if err := WriteZip(&b, v, name); err != nil {
+		if err := vfsutil.ExportZip(v, name, &b); err != nil {
 			fmt.Fprintf(p.Stderr(), "download: %s\n", errText(err))
 			return 1
 		}

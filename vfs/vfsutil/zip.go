@@ -25,17 +25,25 @@ import (
 // exporting /home/user/docs gives docs/..., and symbolic links are stored
 // as links (Unix mode bits), not followed.
 func ExportZip(v *vfs.VFS, name string, w io.Writer) error {
-	fi, err := v.Lstat(name)
-	if err != nil {
-		return err
-	}
+	return ExportZipMany(v, []string{name}, w)
+}
+
+// ExportZipMany is ExportZip of several files or folders into one archive,
+// each under its own name.
+func ExportZipMany(v *vfs.VFS, names []string, w io.Writer) error {
 	zw := zip.NewWriter(w)
-	base := fi.Name()
-	if base == "/" {
-		base = ""
-	}
-	if err := addZip(v, zw, name, base, fi); err != nil {
-		return err
+	for _, name := range names {
+		fi, err := v.Lstat(name)
+		if err != nil {
+			return err
+		}
+		base := fi.Name()
+		if base == "/" {
+			base = ""
+		}
+		if err := addZip(v, zw, name, base, fi); err != nil {
+			return err
+		}
 	}
 	return zw.Close()
 }

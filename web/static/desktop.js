@@ -291,6 +291,347 @@
     return out.join('\n');
   };
 
+  // ---------------------------------------------------------- file import
+
+  // importDrop writes what was dropped (files and whole folders) into dir.
+  // progress(done, total, name) is called as files land.
+  function importDrop(os, dir, dt, progress) {
+    var jobs = [];
+    function walk(entry, base) {
+      if (entry.isFile) {
+        return new Promise(function (res, rej) { entry.file(res, rej); }).then(function (f) {
+          jobs.push({ path: base + '/' + f.name, file: f });
+        });
+      }
+      if (entry.isDirectory) {
+        var path = base + '/' + entry.name;
+        jobs.push({ path: path, dir: true });
+        var reader = entry.createReader();
+        var all = [];
+        var readBatch = function () {
+          return new Promise(function (res, rej) { reader.readEntries(res, rej); }).then(function (batch) {
+            if (!batch.length) return Promise.all(all.map(function (e) { return walk(e, path); }));
+            all = all.concat(Array.prototype.slice.call(batch));
+            return readBatch();
+          });
+        };
+        return readBatch();
+      }
+      return Promise.resolve();
+    }
+    var walks = [];
+    var items = dt.items ? Array.prototype.slice.call(dt.items) : [];
+    if (items.length && items[0].webkitGetAsEntry) {
+      items.forEach(function (it) {
+        var e = it.kind === 'file' && it.webkitGetAsEntry();
+        if (e) walks.push(walk(e, dir));
+      });
+    } else {
+      Array.prototype.forEach.call(dt.files || [], function (f) { jobs.push({ path: dir + '/' + f.name, file: f }); });
+    }
+    return importJobs(os, Promise.all(walks).then(function () { return jobs; }), progress);
+  }
+
+  // importFiles writes a FileList (from a file picker) into dir; a picker
+  // for folders gives each file its relative path.
+  function importFiles(os, dir, files, progress) {
+    var jobs = Array.prototype.map.call(files, function (f) {
+      return { path: dir + '/' + (f.webkitRelativePath || f.name), file: f };
+    });
+    return importJobs(os, Promise.resolve(jobs), progress);
+  }
+
+  function importJobs(os, jobsP, progress) {
+    return jobsP.then(function (jobs) {
+      var files = jobs.filter(function (j) { return !j.dir; });
+      var done = 0;
+      var chain = Promise.resolve();
+      jobs.forEach(function (j) {
+        chain = chain.then(function () {
+          if (j.dir) return os.mkdir(j.path, { recursive: true });
+          if (progress) progress(done, files.length, j.path);
+          return os.writeFile(j.path, j.file).then(function () { done++; });
+        });
+      });
+      return chain.then(function () { if (progress) progress(done, files.length, ''); return done; });
+    });
+  }
+
+  function joinPath(dir, name) { return dir === '/' ? '/' + name : dir + '/' + name; }
+  function parentPath(p) { var i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); }
+  function fmtSize(n) {
+    if (n < 1024) return n + ' B';
+    var u = ['KB', 'MB', 'GB', 'TB'], i = -1;
+    do { n /= 1024; i++; } while (n >= 1024 && i < u.length - 1);
+    return n.toFixed(n < 10 ? 1 : 0) + ' ' + u[i];
+  }
+  var TEXT_EXT = /\.(txt|md|sh|bat|c|h|go|js|json|asm|s|cfg|ini|conf|log|csv|html|css|py|xml|yml|yaml|toml)$/i;
+  var PROGRAM_EXT = /\.(com|exe)$/i;
+
+  // ---------------------------------------------------------- file manager
+
+  function FileManager(desktop, dir) {
+    var self = this;
+    this.d = desktop;
+    this.os = desktop.os;
+    this.dir = dir || '/home';
+    this.selected = new Set();
+    this.entries = [];
+    this.win = desktop.wm.open({
+      title: 'Files', width: 680, height: 440,
+      onFocus: function () { self.refresh(); }
+    });
+    var body = this.win.body;
+    body.classList.add('nacho-files');
+    var bar = el('div', 'nacho-fm-bar', body);
+    var up = this.button(bar, '\u2191', 'Up one folder (Backspace)', function () { self.go(parentPath(self.dir)); });
+    up.classList.add('nacho-fm-up');
+    this.pathInput = el('input', 'nacho-fm-path', bar);
+    this.pathInput.setAttribute('aria-label', 'Folder');
+    this.pathInput.addEventListener('keydown', function (e) { if (e.key === 'Enter') self.go(self.pathInput.value.trim() || '/'); });
+    this.button(bar, 'New folder', 'Make a folder here', function () { self.newFolder(); });
+    this.button(bar, 'Import\u2026', 'Copy files from this computer into this folder', function () { self.picker(false); });
+    this.button(bar, 'Export', 'Save the selection to this computer (folders as .zip)', function () { self.exportSel(); });
+    this.button(bar, 'Rename', 'Rename the selected item (F2)', function () { self.rename(); });
+    this.button(bar, 'Delete', 'Delete the selection (Delete)', function () { self.remove(); });
+    this.list = el('div', 'nacho-fm-list', body);
+    this.list.tabIndex = 0;
+    this.list.setAttribute('role', 'listbox');
+    this.list.setAttribute('aria-multiselectable', 'true');
+    this.status = el('div', 'nacho-fm-status', body);
+    this.list.addEventListener('keydown', function (e) { self.key(e); });
+    body.addEventListener('dragover', function (e) { e.preventDefault(); e.stopPropagation(); body.classList.add('nacho-drop'); });
+    body.addEventListener('dragleave', function () { body.classList.remove('nacho-drop'); });
+    body.addEventListener('drop', function (e) {
+      e.preventDefault(); e.stopPropagation();
+      body.classList.remove('nacho-drop');
+      self.importing(importDrop(self.os, self.dir, e.dataTransfer, self.progress()));
+    });
+    this.go(this.dir);
+  }
+
+  FileManager.prototype.button = function (bar, label, title, fn) {
+    var b = el('button', 'nacho-fm-btn', bar, label);
+    b.title = title;
+    b.onclick = fn;
+    return b;
+  };
+
+  FileManager.prototype.say = function (text, bad) {
+    this.status.textContent = text;
+    this.status.classList.toggle('nacho-fm-error', !!bad);
+  };
+
+  FileManager.prototype.fail = function (err) { this.say(String(err && err.message || err), true); };
+
+  FileManager.prototype.go = function (dir) {
+    var self = this;
+    return this.os.stat(dir).then(function (st) {
+      if (st.kind !== 'dir') throw new Error(dir + ': not a folder');
+      self.dir = dir;
+      self.selected.clear();
+      self.d.wm.setTitle(self.win, 'Files \u2014 ' + dir);
+      return self.refresh();
+    }).catch(function (e) { self.fail(e); self.pathInput.value = self.dir; });
+  };
+
+  FileManager.prototype.refresh = function () {
+    var self = this;
+    this.pathInput.value = this.dir;
+    return this.os.readdir(this.dir).then(function (ents) {
+      ents.sort(function (a, b) { return (a.kind === 'dir' ? 0 : 1) - (b.kind === 'dir' ? 0 : 1) || (a.name < b.name ? -1 : 1); });
+      self.entries = ents;
+      self.render();
+    }).catch(function (e) { self.fail(e); });
+  };
+
+  FileManager.prototype.render = function () {
+    var self = this;
+    this.list.textContent = '';
+    this.entries.forEach(function (e) {
+      var row = el('div', 'nacho-fm-row', self.list);
+      row.setAttribute('role', 'option');
+      row.dataset.name = e.name;
+      if (self.selected.has(e.name)) row.classList.add('nacho-fm-sel');
+      row.setAttribute('aria-selected', self.selected.has(e.name) ? 'true' : 'false');
+      el('span', 'nacho-fm-icon nacho-fm-' + e.kind, row, e.kind === 'dir' ? '\uD83D\uDCC1' : e.kind === 'link' ? '\uD83D\uDD17' : '\uD83D\uDCC4');
+      el('span', 'nacho-fm-name', row, e.name);
+      el('span', 'nacho-fm-size', row, e.kind === 'dir' ? '' : fmtSize(e.size));
+      el('span', 'nacho-fm-time', row, new Date(e.mtime).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }));
+      row.addEventListener('click', function (ev) { self.select(e.name, ev.ctrlKey || ev.metaKey, ev.shiftKey); });
+      row.addEventListener('dblclick', function () { self.open(e); });
+    });
+    var n = this.entries.length;
+    if (!this.status.classList.contains('nacho-fm-error')) this.say(n + (n === 1 ? ' item' : ' items'));
+  };
+
+  FileManager.prototype.select = function (name, toggle, range) {
+    if (range && this.anchor) {
+      var names = this.entries.map(function (e) { return e.name; });
+      var a = names.indexOf(this.anchor), b = names.indexOf(name);
+      if (!toggle) this.selected.clear();
+      for (var i = Math.min(a, b); i <= Math.max(a, b); i++) this.selected.add(names[i]);
+    } else if (toggle) {
+      if (this.selected.has(name)) this.selected.delete(name); else this.selected.add(name);
+      this.anchor = name;
+    } else {
+      this.selected.clear();
+      this.selected.add(name);
+      this.anchor = name;
+    }
+    this.status.classList.remove('nacho-fm-error');
+    this.render();
+  };
+
+  FileManager.prototype.key = function (e) {
+    var names = this.entries.map(function (x) { return x.name; });
+    var cur = names.indexOf(this.anchor);
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      var next = Math.max(0, Math.min(names.length - 1, cur + (e.key === 'ArrowDown' ? 1 : -1)));
+      if (names.length) this.select(names[next], false, e.shiftKey);
+    } else if (e.key === 'Enter' && cur >= 0) {
+      this.open(this.entries[cur]);
+    } else if (e.key === 'Backspace') {
+      this.go(parentPath(this.dir));
+    } else if (e.key === 'Delete') {
+      this.remove();
+    } else if (e.key === 'F2') {
+      this.rename();
+    } else if ((e.ctrlKey || e.metaKey) && e.key === 'a') {
+      var self = this;
+      names.forEach(function (n) { self.selected.add(n); });
+      this.render();
+    } else return;
+    e.preventDefault();
+  };
+
+  FileManager.prototype.open = function (e) {
+    var path = joinPath(this.dir, e.name);
+    if (e.kind === 'dir') { this.go(path); return; }
+    if (PROGRAM_EXT.test(e.name)) {
+      this.d.openTerminal().type('run ' + shellQuote(path) + '\r');
+      return;
+    }
+    if (TEXT_EXT.test(e.name) || e.size < 64 * 1024) { this.d.openEditor(path); return; }
+    this.exportPaths([path]);
+  };
+
+  FileManager.prototype.selection = function () {
+    var self = this;
+    return Array.from(this.selected).map(function (n) { return joinPath(self.dir, n); });
+  };
+
+  FileManager.prototype.newFolder = function () {
+    var name = prompt('Name of the new folder:', 'New folder');
+    if (!name) return;
+    var self = this;
+    this.os.mkdir(joinPath(this.dir, name)).then(function () { self.selected.clear(); self.selected.add(name); return self.refresh(); })
+      .catch(function (e) { self.fail(e); });
+  };
+
+  FileManager.prototype.rename = function () {
+    var sel = Array.from(this.selected);
+    if (sel.length !== 1) { this.say('Select one item to rename.', true); return; }
+    var name = prompt('New name for ' + sel[0] + ':', sel[0]);
+    if (!name || name === sel[0]) return;
+    var self = this;
+    this.os.rename(joinPath(this.dir, sel[0]), joinPath(this.dir, name)).then(function () {
+      self.selected.clear(); self.selected.add(name); return self.refresh();
+    }).catch(function (e) { self.fail(e); });
+  };
+
+  FileManager.prototype.remove = function () {
+    var paths = this.selection();
+    if (!paths.length) return;
+    if (!confirm('Delete ' + (paths.length === 1 ? paths[0] : paths.length + ' items') + '? This cannot be undone.')) return;
+    var self = this;
+    Promise.all(paths.map(function (p) { return self.os.remove(p, { recursive: true }); }))
+      .then(function () { self.selected.clear(); return self.refresh(); })
+      .catch(function (e) { self.fail(e); self.refresh(); });
+  };
+
+  FileManager.prototype.exportSel = function () {
+    var paths = this.selection();
+    if (!paths.length) { this.say('Select what to export.', true); return; }
+    this.exportPaths(paths);
+  };
+
+  FileManager.prototype.exportPaths = function (paths) {
+    var self = this;
+    var first = this.entries.filter(function (e) { return joinPath(self.dir, e.name) === paths[0]; })[0];
+    var p = paths.length === 1 && first && first.kind !== 'dir'
+      ? this.os.readFile(paths[0]).then(function (b) { global.Nacho.saveFile(first.name, b); })
+      : this.os.zip(paths).then(function (b) {
+        var base = paths.length === 1 ? paths[0].split('/').pop() || 'nacho' : 'files';
+        global.Nacho.saveFile(base + '.zip', b);
+      });
+    p.then(function () { self.say('Exported ' + paths.length + (paths.length === 1 ? ' item.' : ' items.')); })
+      .catch(function (e) { self.fail(e); });
+  };
+
+  FileManager.prototype.picker = function (folders) {
+    var self = this;
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    if (folders) input.webkitdirectory = true;
+    input.onchange = function () { self.importing(importFiles(self.os, self.dir, input.files, self.progress())); };
+    input.click();
+  };
+
+  FileManager.prototype.progress = function () {
+    var self = this;
+    return function (done, total, name) {
+      if (name) self.say('Importing ' + (done + 1) + ' of ' + total + ': ' + name);
+    };
+  };
+
+  FileManager.prototype.importing = function (p) {
+    var self = this;
+    return p.then(function (n) { self.say('Imported ' + n + (n === 1 ? ' file.' : ' files.')); return self.refresh(); })
+      .catch(function (e) { self.fail(e); self.refresh(); });
+  };
+
+  function shellQuote(s) { return /^[\w@%+=:,./-]+$/.test(s) ? s : "'" + s.replace(/'/g, "'\\''") + "'"; }
+
+  // ----------------------------------------------------------- text editor
+
+  function Editor(desktop, path) {
+    var self = this;
+    this.os = desktop.os;
+    this.path = path;
+    this.dirty = false;
+    this.win = desktop.wm.open({
+      title: path.split('/').pop(), width: 640, height: 440,
+      onFocus: function () { self.area.focus(); },
+      onClose: function () { return !self.dirty || confirm('Discard the changes to ' + path + '?'); }
+    });
+    var body = this.win.body;
+    body.classList.add('nacho-editor');
+    var bar = el('div', 'nacho-fm-bar', body);
+    var save = el('button', 'nacho-fm-btn', bar, 'Save');
+    save.title = 'Save (Ctrl+S)';
+    save.onclick = function () { self.save(); };
+    el('span', 'nacho-ed-path', bar, path);
+    this.area = el('textarea', 'nacho-ed-text', body);
+    this.area.spellcheck = false;
+    this.status = el('div', 'nacho-fm-status', body);
+    this.area.addEventListener('input', function () { self.dirty = true; self.status.textContent = 'modified'; });
+    this.area.addEventListener('keydown', function (e) {
+      if ((e.ctrlKey || e.metaKey) && e.key === 's') { e.preventDefault(); self.save(); }
+    });
+    this.os.readFile(path, 'utf8').then(function (t) { self.area.value = t; self.status.textContent = path; },
+      function (e) { if (e.code !== 'ENOENT') self.status.textContent = String(e.message); });
+  }
+
+  Editor.prototype.save = function () {
+    var self = this;
+    return this.os.writeFile(this.path, this.area.value).then(function () {
+      self.dirty = false;
+      self.status.textContent = 'saved';
+    }, function (e) { self.status.textContent = 'not saved: ' + e.message; });
+  };
+
   // --------------------------------------------------------------- desktop
 
   function Desktop(element, os, options) {
@@ -308,6 +649,9 @@
       this.terms.push(t);
       this.ro = new ResizeObserver(function () { t.safeFit(); });
       this.ro.observe(this.root);
+      this.acceptDrops(this.root, function (n) {
+        t.term.write('\r\n\x1b[32m[' + n + (n === 1 ? ' file' : ' files') + ' imported into /home]\x1b[0m\r\n');
+      });
       if (options.run) t.type(options.run + '\r');
       t.focus();
       return;
@@ -325,6 +669,7 @@
     this.menu.setAttribute('role', 'menu');
     this.menu.hidden = true;
     [['Terminal', function () { self.openTerminal(); }],
+     ['Files', function () { self.openFiles('/home'); }],
      ['About Nacho', function () { self.about(); }]].forEach(function (item) {
       var b = el('button', 'nacho-menuitem', self.menu, item[0]);
       b.setAttribute('role', 'menuitem');
@@ -343,6 +688,9 @@
     }
     this.ro = new ResizeObserver(function () { self.wm.areaResized(); });
     this.ro.observe(area);
+    this.acceptDrops(this.root, function (n) {
+      self.openFiles('/home').say('Imported ' + n + (n === 1 ? ' file' : ' files') + ' into /home.');
+    });
     var first = this.openTerminal();
     if (options.run) first.type(options.run + '\r');
   }
@@ -366,6 +714,12 @@
     return t;
   };
 
+  /** openFiles(dir) opens a file manager window. */
+  Desktop.prototype.openFiles = function (dir) { return new FileManager(this, dir); };
+
+  /** openEditor(path) opens a text editor window on a file. */
+  Desktop.prototype.openEditor = function (path) { return new Editor(this, path); };
+
   Desktop.prototype.about = function () {
     var w = this.wm.open({ title: 'About Nacho', width: 420, height: 220 });
     w.body.classList.add('nacho-about');
@@ -373,6 +727,19 @@
     el('p', null, w.body, 'A local-first operating system in a web page: a Go kernel compiled to WebAssembly.');
     el('p', null, w.body, 'Build ' + this.os.version);
     if (this.os.warning) el('p', null, w.body, this.os.warning);
+  };
+
+  // acceptDrops imports files dropped anywhere on target into /home.
+  Desktop.prototype.acceptDrops = function (target, done) {
+    var os = this.os;
+    target.addEventListener('dragover', function (e) {
+      if (e.dataTransfer && Array.prototype.indexOf.call(e.dataTransfer.types, 'Files') >= 0) e.preventDefault();
+    });
+    target.addEventListener('drop', function (e) {
+      if (!e.dataTransfer || !e.dataTransfer.files.length) return;
+      e.preventDefault();
+      importDrop(os, '/home', e.dataTransfer).then(done, function (err) { console.error('Nacho: import failed', err); });
+    });
   };
 
   /** terminals() lists the open terminals (each with text(), type(s), focus()). */

@@ -32,6 +32,16 @@ export interface RunOptions {
   cwd?: string;
 }
 
+export interface FileStat {
+  name: string;
+  kind: "file" | "dir" | "link";
+  size: number;
+  /** Permission bits, e.g. 0o644. */
+  mode: number;
+  /** Modification time, milliseconds since the epoch. */
+  mtime: number;
+}
+
 export interface ExitEvent {
   pid: number;
   name: string;
@@ -72,6 +82,19 @@ export interface NachoOS {
   /** Read a whole file. */
   readFile(path: string): Promise<Uint8Array>;
   readFile(path: string, options: { encoding: "utf8" } | "utf8"): Promise<string>;
+  /** List a folder. */
+  readdir(path: string): Promise<FileStat[]>;
+  /** Describe a file, following a symbolic link; lstat does not follow it. */
+  stat(path: string): Promise<FileStat>;
+  lstat(path: string): Promise<FileStat>;
+  /** Make a folder (and its parents with recursive). */
+  mkdir(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Remove a file or an empty folder (any folder with recursive). */
+  remove(path: string, options?: { recursive?: boolean }): Promise<void>;
+  /** Move a file or folder, atomically, replacing a file at `to`. */
+  rename(from: string, to: string): Promise<void>;
+  /** Pack files and folders into a .zip. */
+  zip(paths: string | string[]): Promise<Uint8Array>;
   /** Resolves once everything written so far is durable. */
   sync(): Promise<void>;
   /** Output of run() commands and terminals, and process exits. Returns a function that unsubscribes. */

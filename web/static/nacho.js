@@ -139,6 +139,19 @@
   };
   BootScreen.prototype.remove = function () { this.root.remove(); };
 
+  // saveFile hands bytes to the user as a download.
+  function saveFile(name, data) {
+    var url = URL.createObjectURL(new Blob([data], { type: 'application/octet-stream' }));
+    var a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  }
+
   // ---------------------------------------------------------------- NachoOS
 
   var utf8 = new TextEncoder();
@@ -239,6 +252,9 @@
       case 'halted':
         this._fatal(new Error(m.type === 'fatal' ? m.error : 'the kernel stopped' + (m.log ? ':\n' + m.log : '')));
         return;
+      case 'download':
+        saveFile(m.name, m.data);
+        return;
       case 'log':
         console[m.level === 'error' ? 'error' : 'log']('nacho:', m.text);
         return;
@@ -294,6 +310,28 @@
       if (enc === 'utf8' || enc === 'utf-8') return new TextDecoder().decode(bytes);
       return bytes;
     });
+  };
+
+  /** readdir(path) lists a folder: [{name, kind: "file"|"dir"|"link", size, mode, mtime}]. */
+  NachoOS.prototype.readdir = function (path) { return this._call('fs', { op: 'readdir', path: String(path) }); };
+  /** stat(path) describes a file, following links; lstat does not follow them. */
+  NachoOS.prototype.stat = function (path) { return this._call('fs', { op: 'stat', path: String(path) }); };
+  NachoOS.prototype.lstat = function (path) { return this._call('fs', { op: 'lstat', path: String(path) }); };
+  /** mkdir(path, {recursive}) makes a folder. */
+  NachoOS.prototype.mkdir = function (path, opts) {
+    return this._call('fs', { op: 'mkdir', path: String(path), recursive: !!(opts && opts.recursive) }).then(function () {});
+  };
+  /** remove(path, {recursive}) removes a file, or a folder (with everything in it when recursive). */
+  NachoOS.prototype.remove = function (path, opts) {
+    return this._call('fs', { op: 'remove', path: String(path), recursive: !!(opts && opts.recursive) }).then(function () {});
+  };
+  /** rename(from, to) moves a file or folder, atomically. */
+  NachoOS.prototype.rename = function (from, to) {
+    return this._call('fs', { op: 'rename', path: String(from), to: String(to) }).then(function () {});
+  };
+  /** zip(paths) packs files and folders into a .zip, resolved as bytes. */
+  NachoOS.prototype.zip = function (paths) {
+    return this._call('zip', { paths: [].concat(paths).map(String) });
   };
 
   /** sync() resolves once everything written so far is durable. */
@@ -443,5 +481,5 @@
     });
   }
 
-  global.Nacho = { boot: boot, version: BUILD };
+  global.Nacho = { boot: boot, version: BUILD, saveFile: saveFile };
 })(typeof globalThis !== 'undefined' ? globalThis : window);
