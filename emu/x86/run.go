@@ -40,7 +40,13 @@ func (c *CPU) loop() {
 		if c.fault.pending {
 			c.deliverFault()
 		}
-		if c.exitReq != emu.ExitBudget || c.executed >= c.budget {
+		if c.exitReq != emu.ExitBudget {
+			return
+		}
+		if c.executed >= c.budget {
+			if c.halted {
+				c.exitReq = emu.ExitHalt // the budget ran out on the HLT itself
+			}
 			return
 		}
 		if c.stopReq.Load() {
