@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/nachoos/nacho/fabrik/wire"
 )
 
 func randBytes(seed int64, n int) []byte {
@@ -400,4 +402,53 @@ func TestFileDestResume(t *testing.T) {
 	if _, err := Fetch(context.Background(), id, FetchOptions{Remotes: StaticRemotes{counting}, Dest: &FileDest{Path: out}}); !errors.Is(err, ErrExists) {
 		t.Fatalf("fetch over an existing path: %v, want ErrExists", err)
 	}
+}
+
+// FuzzSession feeds a session arbitrary messages from a remote, after a
+// valid hello, while the session has requests of its own pending: it must
+// never panic, and whatever it hands back for its requests must be what
+// it asked for or an error.
+func FuzzSession(f *testing.F) {
+	id := Sum([]byte("chunk"))
+	f.Add([]byte{}, uint8(1))
+	f.Add(wire.AppendData(nil, 1, 0, 5, []byte("chunk")), uint8(1))
+	f.Add(wire.AppendData(nil, 2, 0, 5, []byte("chunk")), uint8(2))
+	f.Add(append(wire.AppendData(nil, 1, 0, 9, []byte("chu")), wire.AppendData(nil, 1, 3, 9, []byte("nk"))...), uint8(3))
+	f.Add(wire.AppendError(nil, 1, wire.CodeNotFound, "no"), uint8(1))
+	f.Add(wire.AppendHasReply(nil, 2, []bool{true}), uint8(1))
+	f.Add(wire.AppendGet(nil, wire.TGetChunk, 7, id), uint8(4))
+	f.Add(wire.AppendHas(nil, 7, [][wire.HashSize]byte{id}), uint8(9))
+	f.Fuzz(func(t *testing.T, stream []byte, cut uint8) {
+		a, b := Pipe(256)
+		lib := NewLibrary()
+		lib.AddChunk(id, []byte("chunk"))
+		s := NewSession(a, SessionConfig{Name: "fuzz", Source: lib, StallTimeout: time.Second})
+		defer s.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		go func() {
+			for { // drain what the session sends
+				if _, err := b.Recv(ctx); err != nil {
+					return
+				}
+			}
+		}()
+		b.Send(ctx, wire.AppendHello(nil, wire.MaxMessage))
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if got, err := s.Chunk(ctx, id, 5); err == nil && len(got) != 5 {
+				t.Errorf("Chunk returned %d bytes for a 5-byte request", len(got))
+			}
+		}()
+		go s.Has(ctx, []ID{id})
+		// Split the stream into messages at every cut-th byte.
+		step := int(cut)%64 + 1
+		for len(stream) > 0 {
+			n := min(step, len(stream))
+			b.Send(ctx, stream[:n])
+			stream = stream[n:]
+		}
+		<-done
+	})
 }
