@@ -35,7 +35,10 @@ func mountFilesystems(opts js.Value) (*storage, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	s := &storage{}
-	sys, err := tiered.Open(ctx, tiered.Options{Namespace: ns})
+	// A reload starts this kernel while the previous page's is still
+	// letting go of the namespace: wait a little for it. A second tab that
+	// really holds it costs this much boot time, then gets temporary files.
+	sys, err := tiered.Open(ctx, tiered.Options{Namespace: ns, LockWait: 2 * time.Second})
 	switch {
 	case errors.Is(err, idb.ErrLocked):
 		s.warning = "Nacho is open in another tab: files made here are temporary"

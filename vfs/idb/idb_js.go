@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hack-pad/go-indexeddb/idb"
 
@@ -22,6 +23,10 @@ type Options struct {
 	// lost if the machine loses power right after it. The default is
 	// strict: acknowledged means on disk.
 	Relaxed bool
+	// LockWait is how long Open waits for another holder of the
+	// namespace to let go (a page being reloaded) before it fails with
+	// ErrLocked. Zero: fail at once.
+	LockWait time.Duration
 }
 
 // Store is a store.Store in one IndexedDB database.
@@ -45,7 +50,7 @@ func Open(ctx context.Context, namespace string, opts Options) (store.Store, err
 	if namespace == "" {
 		return nil, errors.New("idb: empty namespace")
 	}
-	unlock, err := jsutil.Lock(ctx, DBName(namespace))
+	unlock, err := jsutil.Lock(ctx, DBName(namespace), opts.LockWait)
 	if err != nil {
 		return nil, err
 	}

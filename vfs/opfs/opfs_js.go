@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall/js"
+	"time"
 
 	"github.com/nachoos/nacho/vfs/internal/jsutil"
 	"github.com/nachoos/nacho/vfs/store"
@@ -75,7 +76,9 @@ func OpenStore(ctx context.Context, namespace string) (*Store, error) {
 	if namespace == "" || strings.ContainsAny(namespace, "/\\\x00") {
 		return nil, fmt.Errorf("opfs: bad namespace %q", namespace)
 	}
-	unlock, err := jsutil.Lock(ctx, "nacho-opfs/"+namespace)
+	// A page being reloaded lets go of its lock a moment after the new
+	// one starts: wait for it rather than fail.
+	unlock, err := jsutil.Lock(ctx, "nacho-opfs/"+namespace, 3*time.Second)
 	if err != nil {
 		return nil, err
 	}

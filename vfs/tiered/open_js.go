@@ -39,7 +39,7 @@ func Open(ctx context.Context, opts Options) (*System, error) {
 			opts.Quota = quota
 		}
 	}
-	root, err := idb.Open(ctx, ns, idb.Options{})
+	root, err := idb.Open(ctx, ns, idb.Options{LockWait: opts.LockWait})
 	if err != nil {
 		return nil, err
 	}

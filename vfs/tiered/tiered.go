@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nachoos/nacho/vfs"
 	"github.com/nachoos/nacho/vfs/chunkfs"
@@ -39,6 +40,9 @@ type Options struct {
 	// RequestPersist asks the browser to keep this origin's storage under
 	// pressure (navigator.storage.persist). Browser only.
 	RequestPersist bool
+	// LockWait is how long Open waits for another holder of the namespace
+	// to let go (see idb.Options.LockWait). Browser only.
+	LockWait time.Duration
 }
 
 // System is a mounted tree and its layers.

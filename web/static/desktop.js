@@ -321,12 +321,13 @@
     }
     var walks = [];
     var items = dt.items ? Array.prototype.slice.call(dt.items) : [];
-    if (items.length && items[0].webkitGetAsEntry) {
-      items.forEach(function (it) {
-        var e = it.kind === 'file' && it.webkitGetAsEntry();
-        if (e) walks.push(walk(e, dir));
-      });
-    } else {
+    items.forEach(function (it) {
+      var e = it.kind === 'file' && it.webkitGetAsEntry && it.webkitGetAsEntry();
+      if (e) walks.push(walk(e, dir));
+    });
+    if (!walks.length) {
+      // No entries (an older browser, or files handed over by a script):
+      // take the plain file list; folders are then not expanded.
       Array.prototype.forEach.call(dt.files || [], function (f) { jobs.push({ path: dir + '/' + f.name, file: f }); });
     }
     return importJobs(os, Promise.all(walks).then(function () { return jobs; }), progress);
@@ -379,7 +380,7 @@
     this.entries = [];
     this.win = desktop.wm.open({
       title: 'Files', width: 680, height: 440,
-      onFocus: function () { self.refresh(); }
+      onFocus: function () { if (self.list) self.refresh(); }
     });
     var body = this.win.body;
     body.classList.add('nacho-files');

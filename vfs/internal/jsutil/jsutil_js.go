@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"syscall/js"
+	"time"
 )
 
 // Await waits for a JavaScript promise.
@@ -76,9 +77,12 @@ func BytesFromJS(v js.Value) []byte {
 
 var uint8Array = js.Global().Get("Uint8Array")
 
-// Lock takes an exclusive Web Lock named name, if the browser has
-// Web Locks, and returns its release.
-func Lock(ctx context.Context, name string) (func(), error) {
+// Lock takes an exclusive Web Lock named name, if the browser has Web
+// Locks, and returns its release. With wait 0 it fails at once with
+// ErrLocked when the lock is held; otherwise it waits up to wait for it (a
+// page being reloaded releases its locks a moment after the new one
+// starts).
+func Lock(ctx context.Context, name string, wait time.Duration) (func(), error) {
 	locks := js.Global().Get("navigator").Get("locks")
 	if locks.IsUndefined() {
 		return func() {}, nil
@@ -103,13 +107,31 @@ func Lock(ctx context.Context, name string) (func(), error) {
 		return p
 	})
 	opts := js.Global().Get("Object").New()
-	opts.Set("ifAvailable", true)
+	var timer *time.Timer
+	if wait <= 0 {
+		opts.Set("ifAvailable", true)
+	} else {
+		ac := js.Global().Get("AbortController").New()
+		opts.Set("signal", ac.Get("signal"))
+		timer = time.AfterFunc(wait, func() { ac.Call("abort") })
+	}
 	done := locks.Call("request", name, opts, cb)
+	onReject := js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case granted <- false: // aborted while waiting
+		default:
+		}
+		return nil
+	})
+	done.Call("catch", onReject)
 	var ok bool
 	select {
 	case ok = <-granted:
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+	if timer != nil {
+		timer.Stop()
 	}
 	if !ok {
 		cb.Release()
@@ -121,5 +143,6 @@ func Lock(ctx context.Context, name string) (func(), error) {
 		// that reopening right after Close finds it free.
 		Await(context.Background(), done)
 		cb.Release()
+		onReject.Release()
 	}, nil
 }
