@@ -114,7 +114,7 @@ func (g *TextGrid) renderLine(row []byte, y int, ph Phase, pal *[16]uint32) {
 	r, sy := y/CellHeight, y%CellHeight
 	cw := g.CellWidth()
 	cur := g.cursor
-	cursorHere := ph.CursorOn && cur.shown(g.cols, g.rows) && cur.Row == r && sy >= cur.Start && sy <= cur.End
+	cursorHere := ph.CursorOn && cur.Shown(g.cols, g.rows) && cur.Row == r && sy >= cur.Start && sy <= cur.End
 	cells := g.cells[2*r*g.cols : 2*(r+1)*g.cols]
 	for c := 0; c < g.cols; c++ {
 		ch, attr := cells[2*c], cells[2*c+1]

@@ -175,8 +175,9 @@ func (g *TextGrid) SetCursor(c Cursor) {
 // Cursor returns the cursor.
 func (g *TextGrid) Cursor() Cursor { return g.cursor }
 
-// cursorShown reports whether the cursor draws at all, before blinking.
-func (c Cursor) shown(cols, rows int) bool {
+// Shown reports whether the cursor draws at all on a cols x rows grid,
+// blinking aside.
+func (c Cursor) Shown(cols, rows int) bool {
 	return c.Visible && c.Start <= c.End && c.Start < CellHeight && c.End >= 0 &&
 		c.Col >= 0 && c.Row >= 0 && c.Col < cols && c.Row < rows
 }
