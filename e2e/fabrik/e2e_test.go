@@ -466,7 +466,7 @@ func TestBrowserAndNative(t *testing.T) {
 
 	// Native shares, the page fetches.
 	dir := t.TempDir()
-	src := randomFile(t, dir, "n.bin", 5<<20+1)
+	src := randomFile(t, dir, "n.bin", 16<<20+1)
 	sh, err := native.Share(ctx, os.DirFS(dir), "n.bin", room.ShareOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -497,4 +497,36 @@ func TestBrowserAndNative(t *testing.T) {
 		t.Fatal("native fetched different bytes from the page")
 	}
 	t.Logf("browser->native: %d bytes (%v)", size, prog.BySource)
+}
+
+// TestBrowserChannelThroughput sends 16 MiB from a native peer to a page
+// over a reliable application channel and logs the rate: the data
+// channel path into the page, with no chunk protocol or hashing.
+func TestBrowserChannelThroughput(t *testing.T) {
+	bctx := browser(t)
+	server := serve(t)
+	page := pageServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	native, err := room.Join(ctx, room.Config{Server: server, Room: "tp", Secret: "pw", ICEServers: []fabrik.ICEServer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer native.Close()
+	ch, _ := native.Channel("bulk", room.ChannelOptions{})
+	const size = 16 << 20
+	res := make(chan pageResult, 1)
+	go func() { res <- openPage(t, bctx, pageURL(page, server, "tp", fmt.Sprintf("mode=sink&size=%d", size))) }()
+	if err := native.WaitPeers(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // let the page open its channel
+	msg := make([]byte, room.MaxMessage)
+	for n := 0; n < size; n += len(msg) {
+		if err := ch.Send(ctx, msg[:min(len(msg), size-n)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := <-res
+	t.Logf("native->browser app channel: %d bytes in %d ms (%.1f MiB/s)", r.Bytes, r.FetchMs, float64(r.Bytes)/(1<<20)/(float64(r.FetchMs)/1000))
 }

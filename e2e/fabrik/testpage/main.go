@@ -94,6 +94,26 @@ func run(q url.Values) error {
 		report(map[string]any{"ok": true, "bytes": len(data), "sha256": hex.EncodeToString(sum[:]),
 			"joinMs": joined.Milliseconds(), "fetchMs": el.Milliseconds(), "sources": prog.BySource})
 		return nil
+	case "sink":
+		// Count bytes arriving on the "bulk" app channel until size.
+		size, _ := strconv.Atoi(q.Get("size"))
+		ch, err := p.Channel("bulk", room.ChannelOptions{})
+		if err != nil {
+			return err
+		}
+		var t0 time.Time
+		for n := 0; n < size; {
+			m, err := ch.Recv(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				t0 = time.Now()
+			}
+			n += len(m.Data)
+		}
+		report(map[string]any{"ok": true, "bytes": size, "fetchMs": time.Since(t0).Milliseconds()})
+		return nil
 	}
 	return fmt.Errorf("unknown mode %q", q.Get("mode"))
 }
