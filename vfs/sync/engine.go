@@ -420,8 +420,10 @@ func (e *Engine) hashFile(p string) ([]byte, int64, error) {
 
 // op is one step to make the folder match the document.
 type op struct {
-	kind string // "mkdir", "write", "remove", "rmdir"
+	kind string // "mkdir", "move", "write", "remove", "rmdir"
 	path string
+	from string      // a move's source
+	src  *indexEntry // what the index says is at from
 	item *Item
 	had  *indexEntry // what the index said was there (nil: nothing)
 }
@@ -598,6 +600,12 @@ func (e *Engine) planLocked(items map[string]*Item) []op {
 			e.dirty = true
 			continue
 		}
+		if from := e.movableLocked(it, p, items); from != "" {
+			// The same entry, same bytes, elsewhere on disk: a rename.
+			ops = append(ops, op{kind: "move", path: p, from: from, item: it, had: ie, src: e.idx.Paths[from]})
+			e.pending[p] = "moving"
+			continue
+		}
 		ops = append(ops, op{kind: "write", path: p, item: it, had: ie})
 		e.pending[p] = "fetching"
 	}
@@ -612,9 +620,11 @@ func (e *Engine) planLocked(items map[string]*Item) []op {
 		}
 		ops = append(ops, op{kind: kind, path: p, had: ie})
 	}
-	// Removals first (files before directories, deepest first), then
-	// directories (parents first), then writes.
-	rank := map[string]int{"remove": 0, "rmdir": 1, "mkdir": 2, "write": 3}
+	// Directories (parents first), then moves and writes (so that the
+	// files they take chunks from are still there), then removals (files
+	// before directories, deepest first). A step blocked by one that comes
+	// later (a file where a directory goes) fails and is done next pass.
+	rank := map[string]int{"mkdir": 0, "move": 1, "write": 2, "remove": 3, "rmdir": 4}
 	sort.Slice(ops, func(i, j int) bool {
 		a, b := ops[i], ops[j]
 		if rank[a.kind] != rank[b.kind] {
@@ -626,6 +636,21 @@ func (e *Engine) planLocked(items map[string]*Item) []op {
 		return a.path < b.path
 	})
 	return ops
+}
+
+// movableLocked returns a path where the index holds entry it's bytes
+// that the document no longer wants there (the far side of a rename).
+func (e *Engine) movableLocked(it *Item, p string, items map[string]*Item) string {
+	for q, ie := range e.idx.Paths {
+		if q == p || ie.Kind != KindFile || ie.ID != it.EntryID || !bytes.Equal(ie.Chunks, it.Version.Chunks) {
+			continue
+		}
+		if o := items[q]; o != nil && o.EntryID == ie.ID {
+			continue
+		}
+		return q
+	}
+	return ""
 }
 
 // unchanged reports whether the disk at p still is what the index says
@@ -679,6 +704,26 @@ func (e *Engine) execute(ctx context.Context, ops []op) {
 			}
 		case "write":
 			err = e.write(ctx, o)
+		case "move":
+			if !e.unchanged(o.from, o.src) {
+				err = e.write(ctx, o)
+				break
+			}
+			if dir := path.Dir(o.path); dir != "." {
+				if err = e.mkdirs(dir); err != nil {
+					break
+				}
+			}
+			if err = e.folder.Rename(o.from, o.path); err == nil {
+				ie := *o.src
+				ie.ID, ie.VID = o.item.EntryID, o.item.VID
+				e.mu.Lock()
+				delete(e.idx.Paths, o.from)
+				e.idx.Paths[o.path] = &ie
+				delete(e.pending, o.path)
+				e.dirty = true
+				e.mu.Unlock()
+			}
 		}
 		if err != nil && ctx.Err() == nil {
 			e.log.Info("sync: not in place yet", "path", o.path, "op", o.kind, "err", err)

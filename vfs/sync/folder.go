@@ -29,6 +29,8 @@ type Folder interface {
 	WriteFile(p string, r io.Reader, mode fs.FileMode, mtime time.Time) (fs.FileInfo, error)
 	Remove(p string) error
 	Mkdir(p string, mode fs.FileMode) error
+	// Rename moves a file (replacing newp if it is a file).
+	Rename(oldp, newp string) error
 }
 
 // tmpPrefix starts the names of the engine's temporary files.
@@ -182,4 +184,16 @@ func (f *DirFolder) Mkdir(p string, mode fs.FileMode) error {
 		return err
 	}
 	return os.Mkdir(a, mode&0o777)
+}
+
+func (f *DirFolder) Rename(oldp, newp string) error {
+	a, err := f.abs(oldp)
+	if err != nil {
+		return err
+	}
+	b, err := f.abs(newp)
+	if err != nil {
+		return err
+	}
+	return os.Rename(a, b)
 }

@@ -401,6 +401,7 @@ const (
 	fixSplit         = iota // move a losing version into an entry of its own (a conflict copy)
 	fixRename               // move a losing entry to a conflict name
 	fixDropTombstone        // a deletion beside a live version (the edit won), or a duplicate version
+	fixBury                 // an entry that duplicates another's file at the same path
 )
 
 // conflictName is Syncthing's name for a conflict copy:
@@ -503,6 +504,12 @@ func Resolve(t *Tree) (items map[string]*Item, fixes []fix) {
 			if c.e.Kind == KindDir && w.e.Kind == KindDir {
 				continue // two directories at one path are one directory
 			}
+			if c.e.Kind == KindFile && w.e.Kind == KindFile && c.v.SameContent(w.v) && c.v.Mode == w.v.Mode {
+				// The same file made on two devices: one entry is enough.
+				// The other is marked deleted, identically everywhere.
+				fixes = append(fixes, fix{kind: fixBury, entry: c.e.ID, vid: c.vid, ver: c.v})
+				continue
+			}
 			fixes = append(fixes, fix{kind: fixRename, entry: c.e.ID, newPath: conflictName(p, c.v)})
 		}
 	}
@@ -540,6 +547,8 @@ func applyFixes(d crdt.Doc, fixes []fix) error {
 			err = w.setPath(f.entry, f.newPath)
 		case fixDropTombstone:
 			err = w.removeVersion(f.entry, f.vid)
+		case fixBury:
+			err = w.putVersion(f.entry, "", KindFile, "t"+f.vid, &Version{Dev: f.ver.Dev, MtimeUs: f.ver.MtimeUs, Deleted: true}, []string{f.vid})
 		}
 		if err != nil {
 			return err
