@@ -63,8 +63,8 @@ func init() {
 			f := &fabrikServe
 			fs.StringVar(&f.s3Endpoint, "s3-endpoint", "", "keep chunks in this S3-compatible store (host:port or http(s)://host:port) instead of under --data")
 			fs.StringVar(&f.s3Bucket, "s3-bucket", "nacho", "S3 bucket for chunks and manifests")
-			fs.StringVar(&f.s3AccessKey, "s3-access-key", "", "S3 access key")
-			fs.StringVar(&f.s3SecretKey, "s3-secret-key", "", "S3 secret key")
+			fs.StringVar(&f.s3AccessKey, "s3-access-key", envOr("NACHO_S3_ACCESS_KEY", "AWS_ACCESS_KEY_ID"), "S3 access key (or $NACHO_S3_ACCESS_KEY, $AWS_ACCESS_KEY_ID)")
+			fs.StringVar(&f.s3SecretKey, "s3-secret-key", envOr("NACHO_S3_SECRET_KEY", "AWS_SECRET_ACCESS_KEY"), "S3 secret key (or $NACHO_S3_SECRET_KEY, $AWS_SECRET_ACCESS_KEY; keeps it off the command line)")
 			fs.StringVar(&f.s3Region, "s3-region", "", "S3 region (if the store needs one)")
 			fs.StringVar(&f.storeToken, "store-token", os.Getenv("NACHO_STORE_TOKEN"), "if set, uploads to the chunk store need this bearer token (or $NACHO_STORE_TOKEN)")
 			fs.IntVar(&f.maxChunk, "max-chunk", fabrik.MaxChunkSize, "largest chunk the node accepts, in bytes")
@@ -72,6 +72,16 @@ func init() {
 		},
 		start: startFabrik,
 	})
+}
+
+// envOr returns the first of the environment variables that is set.
+func envOr(names ...string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func startFabrik(ctx context.Context, env *serveEnv) (func() error, error) {
