@@ -151,17 +151,27 @@ type layout struct{ w, h, scale int }
 // Each layout: exact fit at 2x, automatic scale with a border, 1x cut off.
 var layouts = []layout{{640, 400, 2}, {700, 450, 0}, {300, 150, 1}}
 
+// fatal ends the test, explaining the usual cause when WebGPU stops
+// working as soon as it touches a canvas.
+func fatal(t testing.TB, err error) {
+	t.Helper()
+	if errors.Is(err, ErrDeviceLost) || strings.Contains(err.Error(), "Instance reference") {
+		t.Fatalf("%v\nheadless Chromium could not present a WebGPU canvas: run it with the flags in scripts/gpu-chromium.sh (scripts/gpu-browser-test.sh does)", err)
+	}
+	t.Fatal(err)
+}
+
 func presentAndCompare(t *testing.T, p Presenter, s surface.Surface, ph surface.Phase, l layout, what string) *image.RGBA {
 	t.Helper()
 	if err := p.Resize(l.w, l.h, l.scale); err != nil {
-		t.Fatal(err)
+		fatal(t, err)
 	}
 	if err := p.Present(s); err != nil {
-		t.Fatal(err)
+		fatal(t, err)
 	}
 	got, err := p.Snapshot()
 	if err != nil {
-		t.Fatal(err)
+		fatal(t, err)
 	}
 	compare(t, fmt.Sprintf("%s on %dx%d scale %d", what, l.w, l.h, l.scale), got, Reference(s, ph, l.w, l.h, l.scale))
 	return got
@@ -377,6 +387,47 @@ func TestFallbackWithoutWebGPU(t *testing.T) {
 	}
 	defer p.Close()
 	presentAndCompare(t, p, testGrid(), surface.PhaseAt(0), layout{640, 400, 0}, "fallback text")
+}
+
+// Canvases come in rgba8unorm and bgra8unorm; both must show the same picture.
+func TestBothCanvasFormats(t *testing.T) {
+	saved := canvasFormat
+	defer func() { canvasFormat = saved }()
+	for _, format := range []string{"rgba8unorm", "bgra8unorm"} {
+		t.Run(format, func(t *testing.T) {
+			canvasFormat = func(js.Value) string { return format }
+			d := openDisplay(t, WebGPU, &clock{})
+			if d.gpu.format != format {
+				t.Fatalf("format %s", d.gpu.format)
+			}
+			p, err := d.NewPresenter(newCanvas(t, 640, 400))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			presentAndCompare(t, p, testFrame(), surface.Phase{}, layout{640, 400, 0}, format+" canvas")
+		})
+	}
+}
+
+// A lost device (driver reset, GPU process crash) is reported, not drawn
+// over silently.
+func TestDeviceLost(t *testing.T) {
+	d := openDisplay(t, WebGPU, &clock{})
+	p, err := d.NewPresenter(newCanvas(t, 64, 64))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Present(testFrame()); err != nil {
+		t.Fatal(err)
+	}
+	d.gpu.device.Call("destroy")
+	if _, err := await(d.gpu.device.Get("lost")); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Present(testFrame()); !errors.Is(err, ErrDeviceLost) {
+		t.Errorf("Present on a lost device: %v", err)
+	}
 }
 
 func TestAutoPicksWebGPU(t *testing.T) {

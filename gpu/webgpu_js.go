@@ -59,6 +59,11 @@ var navigatorGPU = func() js.Value {
 	return nav.Get("gpu")
 }
 
+// canvasFormat picks the canvas texture format; tests replace it to cover
+// the format the adapter does not prefer (bgra8unorm on most desktop GPUs,
+// rgba8unorm on SwiftShader), which Snapshot must swizzle.
+var canvasFormat = func(gpu js.Value) string { return gpu.Call("getPreferredCanvasFormat").String() }
+
 // gpuDevice is what every presenter of a Display shares: the device, the
 // pipelines for the three surface kinds and the glyph atlas.
 type gpuDevice struct {
@@ -97,7 +102,7 @@ func openWebGPU(opts Options) (*gpuDevice, error) {
 	g := &gpuDevice{
 		device:     device,
 		queue:      device.Get("queue"),
-		format:     gpu.Call("getPreferredCanvasFormat").String(),
+		format:     canvasFormat(gpu),
 		maxTexture: device.Get("limits").Get("maxTextureDimension2D").Int(),
 		describe:   adapterInfo(adapter),
 	}

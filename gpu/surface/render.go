@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"time"
+	"unsafe"
 
 	"github.com/nachoos/nacho/gpu/font"
 )
@@ -57,12 +58,14 @@ func RenderRows(dst *image.RGBA, s Surface, ph Phase, y0, y1 int) {
 	case *Indexed:
 		var pal [256]uint32
 		for i := range pal {
-			pal[i] = binary.LittleEndian.Uint32(s.pal[4*i:])
+			pal[i] = binary.NativeEndian.Uint32(s.pal[4*i:])
 		}
 		for y := y0; y < y1; y++ {
-			row := rowAt(y)
-			for x, idx := range s.pix[y*s.w : (y+1)*s.w] {
-				binary.LittleEndian.PutUint32(row[4*x:], pal[idx])
+			out := pixels32(rowAt(y))
+			src := s.pix[y*s.w : (y+1)*s.w]
+			out = out[:len(src)]
+			for x, idx := range src {
+				out[x] = pal[idx]
 			}
 		}
 	case *RGBA:
@@ -104,9 +107,32 @@ func GlyphBits(ch byte, y int) uint16 {
 
 func (g *TextGrid) palette32() (pal [16]uint32) {
 	for i := range pal {
-		pal[i] = binary.LittleEndian.Uint32(g.pal[4*i:])
+		pal[i] = binary.NativeEndian.Uint32(g.pal[4*i:])
 	}
 	return pal
+}
+
+// expand[b] holds, for the 8 pixels of glyph row b (leftmost in the high
+// bit), all ones where the pixel is set and zero where it is not.
+var expand = func() (t [256][8]uint32) {
+	for b := range t {
+		for x := 0; x < 8; x++ {
+			if b&(0x80>>x) != 0 {
+				t[b][x] = ^uint32(0)
+			}
+		}
+	}
+	return t
+}()
+
+// pixels32 views 4-byte pixels as native-endian words, so one store writes
+// one pixel; colours are read from their bytes the same way, so the bytes
+// land in R, G, B, A order on any machine.
+func pixels32(row []byte) []uint32 {
+	if len(row) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&row[0])), len(row)/4)
 }
 
 // renderLine draws pixel row y of the grid into row (4 bytes a pixel).
@@ -116,6 +142,7 @@ func (g *TextGrid) renderLine(row []byte, y int, ph Phase, pal *[16]uint32) {
 	cur := g.cursor
 	cursorHere := ph.CursorOn && cur.Shown(g.cols, g.rows) && cur.Row == r && sy >= cur.Start && sy <= cur.End
 	cells := g.cells[2*r*g.cols : 2*(r+1)*g.cols]
+	out := pixels32(row)
 	for c := 0; c < g.cols; c++ {
 		ch, attr := cells[2*c], cells[2*c+1]
 		fg, bg := CellColors(attr, g.blink, ph)
@@ -127,11 +154,18 @@ func (g *TextGrid) renderLine(row []byte, y int, ph Phase, pal *[16]uint32) {
 		}
 		fgc, bgc := pal[fg], pal[bg]
 		diff := fgc ^ bgc
-		px := row[4*c*cw : 4*(c+1)*cw]
-		for x := 0; x < cw; x++ {
-			// All ones where the pixel is set, without a branch.
-			set := -(uint32(bits>>uint(8-x)) & 1)
-			binary.LittleEndian.PutUint32(px[4*x:], bgc^diff&set)
+		m := &expand[bits>>1]
+		d := out[c*cw : c*cw+cw]
+		d[0] = bgc ^ diff&m[0]
+		d[1] = bgc ^ diff&m[1]
+		d[2] = bgc ^ diff&m[2]
+		d[3] = bgc ^ diff&m[3]
+		d[4] = bgc ^ diff&m[4]
+		d[5] = bgc ^ diff&m[5]
+		d[6] = bgc ^ diff&m[6]
+		d[7] = bgc ^ diff&m[7]
+		if cw == 9 {
+			d[8] = bgc ^ diff&-uint32(bits&1)
 		}
 	}
 }
