@@ -175,3 +175,30 @@ func updateRows(dst, src []byte, stride int, d *Damage) {
 		src = src[n:]
 	}
 }
+
+// UpdatePlanar copies a 16-colour planar frame in (EGA/VGA modes 0Dh–12h:
+// four bit planes, bytesPerLine bytes a line in each, the leftmost pixel
+// in bit 7 of a byte), turning each pixel's four bits (plane 0 the lowest)
+// into one index 0–15, and marks the rows that changed. Planes shorter than
+// the frame leave the rows they do not cover as they were. The attribute
+// controller's mapping of those indices to DAC colours is the caller's
+// to apply, through SetColor for entries 0–15.
+func (f *Indexed) UpdatePlanar(planes *[4][]byte, bytesPerLine int) {
+	if bytesPerLine <= 0 {
+		return
+	}
+	row := make([]byte, f.w)
+	n := min(len(planes[0]), len(planes[1]), len(planes[2]), len(planes[3]))
+	for y := 0; y < f.h && (y+1)*bytesPerLine <= n; y++ {
+		base := y * bytesPerLine
+		for x := 0; x < f.w && x/8 < bytesPerLine; x++ {
+			i, bit := base+x/8, 7-uint(x%8)
+			row[x] = planes[0][i]>>bit&1 | (planes[1][i]>>bit&1)<<1 | (planes[2][i]>>bit&1)<<2 | (planes[3][i]>>bit&1)<<3
+		}
+		dst := f.pix[y*f.w : (y+1)*f.w]
+		if !bytes.Equal(dst, row) {
+			copy(dst, row)
+			f.damage.markRows(y, y+1)
+		}
+	}
+}

@@ -173,6 +173,19 @@ func FuzzUpdate(f *testing.F) {
 		check("rgba", fr, fr.Pix(), 4*W, fr.Update)
 		g := NewTextGrid(W, H)
 		check("text", g, g.Bytes(), 2*W, g.Update)
+
+		// Planar frames of any shape: indices stay 0–15, no panic.
+		var planes [4][]byte
+		for p := range planes {
+			planes[p] = src[min(p, len(src)):]
+		}
+		fp := NewIndexed(W, H)
+		fp.UpdatePlanar(&planes, int(w%16)-1)
+		for _, v := range fp.Pix() {
+			if v > 15 {
+				t.Fatalf("planar index %d", v)
+			}
+		}
 	})
 }
 
@@ -385,6 +398,14 @@ func BenchmarkRender(b *testing.B) {
 		idx.pix[i] = byte(r.Uint32())
 	}
 	rgba := NewRGBA(640, 480)
+	// The reference: copying as many bytes as the 640x400 text render writes.
+	b.Run("memmove640x400", func(b *testing.B) {
+		src, dst := make([]byte, 4*640*400), make([]byte, 4*640*400)
+		b.SetBytes(int64(len(dst)))
+		for b.Loop() {
+			copy(dst, src)
+		}
+	})
 	for _, bc := range []struct {
 		name string
 		s    Surface
@@ -409,5 +430,36 @@ func BenchmarkUpdate(b *testing.B) {
 		frame[(i*321)%len(frame)]++ // one changed row a frame
 		f.Update(frame)
 		f.TakeDamage(&d)
+	}
+}
+
+func TestUpdatePlanar(t *testing.T) {
+	f := NewIndexed(640, 480)
+	var d Damage
+	f.TakeDamage(&d)
+	var planes [4][]byte
+	for p := range planes {
+		planes[p] = make([]byte, 80*480)
+	}
+	// Pixel (0,0): planes 0 and 2 set → 5. Pixel (9,1): all planes → 15.
+	// Pixel (639,479): plane 3 only → 8.
+	planes[0][0] |= 0x80
+	planes[2][0] |= 0x80
+	for p := range planes {
+		planes[p][80+1] |= 0x40
+	}
+	planes[3][80*479+79] |= 0x01
+	f.UpdatePlanar(&planes, 80)
+	f.TakeDamage(&d)
+	if f.At(0, 0) != 5 || f.At(9, 1) != 15 || f.At(639, 479) != 8 || f.At(1, 0) != 0 || f.At(8, 1) != 0 {
+		t.Errorf("indices %d %d %d %d %d", f.At(0, 0), f.At(9, 1), f.At(639, 479), f.At(1, 0), f.At(8, 1))
+	}
+	if got := spans(&d); got != "[0,2)[479,480)" {
+		t.Errorf("damage %s", got)
+	}
+	f.UpdatePlanar(&planes, 80)
+	f.TakeDamage(&d)
+	if !d.Empty() {
+		t.Errorf("the same frame again damaged %s", spans(&d))
 	}
 }
