@@ -203,6 +203,26 @@ func (cp *codePage) anyCode(off, n uint32) bool {
 	return false
 }
 
+// noteWrite is codeWritten for a write of n (1..4) bytes that stays in one
+// page: the common case, a store beside code, is one bit test.
+func (c *CPU) noteWrite(p uint32, n uint32) {
+	pg := p >> bus.PageShift
+	if int(pg) >= len(c.cache.pages) {
+		return
+	}
+	cp := c.cache.pages[pg]
+	if cp == nil {
+		return
+	}
+	off := p & (bus.PageSize - 1)
+	if off&63+n <= 64 && cp.bits[off>>6]>>(off&63)&(1<<n-1) == 0 {
+		return
+	}
+	if cp.anyCode(off, n) {
+		c.invalidateRange(cp, pg, p, p+n)
+	}
+}
+
 // codeWritten is told about writes to watched pages; it invalidates the
 // blocks whose bytes were written. Writes beside code cost a bit test.
 func (c *CPU) codeWritten(addr uint32, n int) {
@@ -273,6 +293,7 @@ func (c *CPU) invalidate(b *block) {
 	}
 	if b == c.curBlock && c.cur != nil && int(c.cur.idx)+1 < len(b.insts) && &b.insts[c.cur.idx] == c.cur {
 		b.insts[c.cur.idx+1].fn = xResume
+		b.insts[c.cur.idx+1].kind = kGeneric
 	}
 }
 

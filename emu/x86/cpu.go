@@ -196,6 +196,9 @@ type CPU struct {
 	Trace func(c *CPU)
 	// NoCache makes every instruction decode afresh (conformance runs).
 	NoCache bool
+	// generic keeps the decoder from choosing specialised handlers (tests
+	// compare the two).
+	generic bool
 }
 
 var _ emu.CPU = (*CPU)(nil)

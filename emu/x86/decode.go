@@ -37,6 +37,9 @@ type inst struct {
 	idxr uint8 // address index register, noReg if none
 	sc   uint8 // index scale shift (0..3)
 	vec  uint8 // for handlers that raise a fault decided at decode time
+	dst  uint8 // specialised register forms: destination register
+	src  uint8 // specialised register forms: source register
+	kind uint8 // what the block loop's switch runs inline (kGeneric: call fn)
 }
 
 // next offset as the operand size wraps it.
@@ -248,7 +251,9 @@ func (c *CPU) decodeWith(in *inst, f *fetcher, ip uint32, def32 bool) {
 	case in.pfx&pfxLock != 0 && c.model >= I80386 && (d.flags&fLock == 0 || in.mod == 3):
 		in.fn, in.vec = xRaise, vecUD
 	default:
-		specialize(in)
+		if !c.generic {
+			specialize(in)
+		}
 		return
 	}
 	in.pfx |= pfxEnd

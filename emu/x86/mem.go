@@ -33,7 +33,7 @@ func (c *CPU) pwriteSlow(p uint32, v uint32, n int) {
 		for i := 0; i < n; i++ {
 			c.ram[p+uint32(i)] = uint8(v >> (8 * i))
 		}
-		c.codeWritten(p, n)
+		c.noteWrite(p, uint32(n))
 		return
 	}
 	if f&bus.FlagMMIO != 0 && n > 1 {

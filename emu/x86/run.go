@@ -85,11 +85,7 @@ func (c *CPU) loop() {
 			c.ip = b.end
 		}
 		b.hits++
-		for i := range insts {
-			in := &insts[i]
-			c.cur = in
-			in.fn(c, in)
-		}
+		c.execInsts(insts)
 		c.executed += int64(len(insts))
 	}
 }
