@@ -69,8 +69,13 @@ type Engine struct {
 	dirty   bool              // index or document changed since the last save
 	pending map[string]string // path -> why it is not in place yet
 	online  bool
+	inSync  bool // the node and this replica have the same document
 	lastErr string
 	acked   []crdt.Hash // heads the node acknowledged last
+	// lastHeads and replan let a pass with nothing new skip reconciling.
+	lastHeads []crdt.Hash
+	replan    atomic.Bool
+	chunkAt   map[[32]byte]chunkLoc // where this replica holds each chunk
 
 	kick    chan struct{} // wakes the main loop
 	docKick chan struct{} // wakes the node loop (the document changed here)
@@ -212,7 +217,7 @@ func (e *Engine) statusLocked() Status {
 	switch {
 	case e.node != nil && !e.online:
 		s.State = "offline"
-	case s.Files > 0 || s.Waiting > 0:
+	case s.Files > 0 || s.Waiting > 0 || (e.node != nil && !e.inSync):
 		s.State = "syncing"
 	default:
 		s.State = "synced"
@@ -306,7 +311,18 @@ func (e *Engine) Scan(ctx context.Context) error {
 		return err
 	}
 	e.mu.Lock()
-	plan, err := e.reconcileLocked(changes)
+	heads, err := e.doc.Heads()
+	if err != nil {
+		e.mu.Unlock()
+		return err
+	}
+	var plan []op
+	if len(changes) > 0 || len(e.pending) > 0 || e.replan.Swap(false) || !crdt.HeadsEqual(heads, e.lastHeads) {
+		plan, err = e.reconcileLocked(changes)
+		if err == nil {
+			e.lastHeads, err = e.doc.Heads()
+		}
+	}
 	e.mu.Unlock()
 	if err != nil {
 		return err
@@ -546,6 +562,7 @@ func (e *Engine) reconcileLocked(changes []change) ([]op, error) {
 			return nil, err
 		}
 		e.idx.Waiting += local
+		e.inSync = false
 		e.dirty = true
 		e.kickDoc()
 	}
@@ -566,6 +583,7 @@ func (e *Engine) reconcileLocked(changes []change) ([]op, error) {
 		if _, _, err := e.doc.Commit("resolve conflicts", time.Now()); err != nil {
 			return nil, err
 		}
+		e.inSync = false
 		e.dirty = true
 		e.kickDoc()
 	}
@@ -576,6 +594,10 @@ func (e *Engine) reconcileLocked(changes []change) ([]op, error) {
 func (e *Engine) planLocked(items map[string]*Item) []op {
 	var ops []op
 	clear(e.pending)
+	e.chunkAt = make(map[[32]byte]chunkLoc, len(e.idx.Paths))
+	for p, ie := range e.idx.Paths {
+		e.noteChunksLocked(p, ie)
+	}
 	for p, it := range items {
 		ie := e.idx.Paths[p]
 		if it.Kind == KindDir {
@@ -673,64 +695,122 @@ func (e *Engine) unchanged(p string, had *indexEntry) bool {
 // the index saw it is skipped: the next scan takes the local change in
 // first, so nothing the user wrote is overwritten.
 func (e *Engine) execute(ctx context.Context, ops []op) {
+	// Writes fetch chunks: several at once. Everything else runs in order
+	// (directories before what goes in them, removals last).
+	var writes []op
+	flush := func() {
+		if len(writes) == 0 {
+			return
+		}
+		work := make(chan op)
+		var wg gosync.WaitGroup
+		for range min(8, len(writes)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for o := range work {
+					e.runOp(ctx, o)
+				}
+			}()
+		}
+		for _, o := range writes {
+			work <- o
+		}
+		close(work)
+		wg.Wait()
+		writes = writes[:0]
+	}
 	for _, o := range ops {
 		if ctx.Err() != nil {
 			return
 		}
-		if !e.unchanged(o.path, o.had) {
-			if o.kind == "mkdir" {
-				if fi, err := e.folder.Lstat(o.path); err == nil && fi.IsDir() {
-					e.setIndex(o.path, &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindDir})
-				}
-			}
+		if o.kind == "write" {
+			writes = append(writes, o)
 			continue
 		}
-		var err error
-		switch o.kind {
-		case "remove":
-			err = e.folder.Remove(o.path)
-			if err == nil || errors.Is(err, fs.ErrNotExist) {
-				err = nil
-				e.setIndex(o.path, nil)
-			}
-		case "rmdir":
-			if rerr := e.folder.Remove(o.path); rerr == nil || errors.Is(rerr, fs.ErrNotExist) {
-				e.setIndex(o.path, nil)
-			} // not empty: something local is in it; the scan takes it in
-		case "mkdir":
-			err = e.mkdirs(o.path)
-			if err == nil {
+		flush()
+		e.runOp(ctx, o)
+	}
+	flush()
+}
+
+func (e *Engine) runOp(ctx context.Context, o op) {
+	if !e.unchanged(o.path, o.had) {
+		if o.kind == "mkdir" {
+			if fi, err := e.folder.Lstat(o.path); err == nil && fi.IsDir() {
 				e.setIndex(o.path, &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindDir})
 			}
-		case "write":
+		}
+		e.replanLocked()
+		return
+	}
+	var err error
+	switch o.kind {
+	case "remove":
+		err = e.folder.Remove(o.path)
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			err = nil
+			e.setIndex(o.path, nil)
+		}
+	case "rmdir":
+		if rerr := e.folder.Remove(o.path); rerr == nil || errors.Is(rerr, fs.ErrNotExist) {
+			e.setIndex(o.path, nil)
+		} // not empty: something local is in it; the scan takes it in
+	case "mkdir":
+		err = e.mkdirs(o.path)
+		if err == nil {
+			e.setIndex(o.path, &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindDir})
+		}
+	case "write":
+		err = e.write(ctx, o)
+	case "move":
+		if !e.unchanged(o.from, o.src) {
 			err = e.write(ctx, o)
-		case "move":
-			if !e.unchanged(o.from, o.src) {
-				err = e.write(ctx, o)
+			break
+		}
+		if dir := path.Dir(o.path); dir != "." {
+			if err = e.mkdirs(dir); err != nil {
 				break
 			}
-			if dir := path.Dir(o.path); dir != "." {
-				if err = e.mkdirs(dir); err != nil {
-					break
-				}
-			}
-			if err = e.folder.Rename(o.from, o.path); err == nil {
-				ie := *o.src
-				ie.ID, ie.VID = o.item.EntryID, o.item.VID
-				e.mu.Lock()
-				delete(e.idx.Paths, o.from)
-				e.idx.Paths[o.path] = &ie
-				delete(e.pending, o.path)
-				e.dirty = true
-				e.mu.Unlock()
-			}
 		}
-		if err != nil && ctx.Err() == nil {
-			e.log.Info("sync: not in place yet", "path", o.path, "op", o.kind, "err", err)
+		if err = e.folder.Rename(o.from, o.path); err == nil {
+			ie := *o.src
+			ie.ID, ie.VID = o.item.EntryID, o.item.VID
 			e.mu.Lock()
-			e.lastErr = fmt.Sprintf("%s: %v", o.path, err)
+			delete(e.idx.Paths, o.from)
+			e.idx.Paths[o.path] = &ie
+			e.noteChunksLocked(o.path, &ie)
+			delete(e.pending, o.path)
+			e.dirty = true
 			e.mu.Unlock()
 		}
+	}
+	if err != nil && ctx.Err() == nil {
+		e.replanLocked()
+		e.log.Info("sync: not in place yet", "path", o.path, "op", o.kind, "err", err)
+		e.mu.Lock()
+		e.lastErr = fmt.Sprintf("%s: %v", o.path, err)
+		e.mu.Unlock()
+	}
+}
+
+// replanLocked asks the next pass to plan again (a step failed or was
+// put off).
+func (e *Engine) replanLocked() { e.replan.Store(true) }
+
+// chunkLoc is where a chunk sits in a file of the folder.
+type chunkLoc struct {
+	path string
+	off  int64
+}
+
+// noteChunksLocked records the chunks of the file at p.
+func (e *Engine) noteChunksLocked(p string, ie *indexEntry) {
+	if e.chunkAt == nil {
+		return
+	}
+	for i := 0; i+32 <= len(ie.Chunks); i += 32 {
+		e.chunkAt[[32]byte(ie.Chunks[i:i+32])] = chunkLoc{p, int64(i/32) * ie.ChunkSize}
 	}
 }
 
@@ -784,8 +864,10 @@ func (e *Engine) write(ctx context.Context, o op) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.idx.Paths[o.path] = &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindFile, Size: fi.Size(),
+	nie := &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindFile, Size: fi.Size(),
 		MtimeNs: fi.ModTime().UnixNano(), Mode: v.Mode, ChunkSize: v.ChunkSize, Chunks: v.Chunks}
+	e.idx.Paths[o.path] = nie
+	e.noteChunksLocked(o.path, nie)
 	if r.remote || e.node == nil {
 		e.idx.Cloud[o.item.VID] = true
 	}
@@ -850,23 +932,12 @@ func (e *Engine) chunk(ctx context.Context, id [32]byte, _ int, n int64) ([]byte
 // localChunk looks for the chunk in files this replica already holds.
 func (e *Engine) localChunk(id [32]byte, n int64) []byte {
 	e.mu.Lock()
-	var p string
-	var off int64
-	for q, ie := range e.idx.Paths {
-		for i := 0; i+32 <= len(ie.Chunks); i += 32 {
-			if bytes.Equal(ie.Chunks[i:i+32], id[:]) {
-				p, off = q, int64(i/32)*ie.ChunkSize
-				break
-			}
-		}
-		if p != "" {
-			break
-		}
-	}
+	loc, ok := e.chunkAt[id]
 	e.mu.Unlock()
-	if p == "" {
+	if !ok {
 		return nil
 	}
+	p, off := loc.path, loc.off
 	f, err := e.folder.Open(p)
 	if err != nil {
 		return nil
@@ -891,7 +962,8 @@ func (e *Engine) localChunk(id [32]byte, n int64) []byte {
 	return b
 }
 
-// upload sends the chunks of local versions the node lacks.
+// upload sends the chunks of local versions the node lacks: one batched
+// question for all of them, then several uploads at once.
 func (e *Engine) upload(ctx context.Context) {
 	if e.chunks == nil {
 		return
@@ -908,41 +980,73 @@ func (e *Engine) upload(ctx context.Context) {
 		}
 	}
 	e.mu.Unlock()
+	if len(jobs) == 0 {
+		return
+	}
 	sort.Slice(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
+	seen := map[fabrik.ID]bool{}
+	var ids []fabrik.ID
 	for _, j := range jobs {
-		if ctx.Err() != nil {
+		for i := 0; i+32 <= len(j.ie.Chunks); i += 32 {
+			id := fabrik.ID(j.ie.Chunks[i : i+32])
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	has := map[fabrik.ID]bool{}
+	if len(ids) > 0 {
+		ok, err := e.chunks.HasChunks(ctx, ids)
+		if err != nil {
+			e.log.Info("sync: asking the node for chunks", "err", err)
 			return
 		}
-		if err := e.uploadFile(ctx, j.path, j.ie); err != nil {
-			e.log.Info("sync: upload", "path", j.path, "err", err)
-			return // the node is away or refusing: try again next pass
+		for i, id := range ids {
+			has[id] = ok[i]
 		}
-		e.mu.Lock()
-		e.idx.Cloud[j.ie.VID] = true
-		e.dirty = true
-		e.mu.Unlock()
 	}
+	var hmu gosync.Mutex
+	work := make(chan job)
+	var wg gosync.WaitGroup
+	var failed atomic.Bool
+	for range min(8, len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				if failed.Load() || ctx.Err() != nil {
+					continue
+				}
+				if err := e.uploadFile(ctx, j.path, j.ie, has, &hmu); err != nil {
+					e.log.Info("sync: upload", "path", j.path, "err", err)
+					failed.Store(true) // the node is away or refusing: next pass
+					continue
+				}
+				e.mu.Lock()
+				e.idx.Cloud[j.ie.VID] = true
+				e.dirty = true
+				e.mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		work <- j
+	}
+	close(work)
+	wg.Wait()
 }
 
-func (e *Engine) uploadFile(ctx context.Context, p string, ie *indexEntry) error {
-	ids := make([]fabrik.ID, 0, len(ie.Chunks)/32)
+func (e *Engine) uploadFile(ctx context.Context, p string, ie *indexEntry, has map[fabrik.ID]bool, hmu *gosync.Mutex) error {
+	var missing []int
+	hmu.Lock()
 	for i := 0; i+32 <= len(ie.Chunks); i += 32 {
-		ids = append(ids, fabrik.ID(ie.Chunks[i:i+32]))
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	has, err := e.chunks.HasChunks(ctx, ids)
-	if err != nil {
-		return err
-	}
-	missing := 0
-	for _, h := range has {
-		if !h {
-			missing++
+		if !has[fabrik.ID(ie.Chunks[i:i+32])] {
+			missing = append(missing, i/32)
 		}
 	}
-	if missing == 0 {
+	hmu.Unlock()
+	if len(missing) == 0 {
 		return nil
 	}
 	f, err := e.folder.Open(p)
@@ -951,19 +1055,32 @@ func (e *Engine) uploadFile(ctx context.Context, p string, ie *indexEntry) error
 	}
 	defer f.Close()
 	buf := make([]byte, ie.ChunkSize)
-	for i, id := range ids {
-		n, err := io.ReadFull(f, buf)
-		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			return err
-		}
-		if has[i] {
-			continue
-		}
-		if fabrik.Sum(buf[:n]) != id {
-			return fmt.Errorf("%s changed while it was sent; the next scan takes the new version", p)
-		}
-		if _, err := e.chunks.PutChunk(ctx, buf[:n]); err != nil {
-			return err
+	next := 0
+	for _, m := range missing {
+		for ; next <= m; next++ {
+			n, err := io.ReadFull(f, buf)
+			if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+				return err
+			}
+			if next < m {
+				continue
+			}
+			id := fabrik.ID(ie.Chunks[m*32 : m*32+32])
+			if fabrik.Sum(buf[:n]) != id {
+				return fmt.Errorf("%s changed while it was sent; the next scan takes the new version", p)
+			}
+			hmu.Lock()
+			done := has[id]
+			hmu.Unlock()
+			if done {
+				continue // another file had the same chunk
+			}
+			if _, err := e.chunks.PutChunk(ctx, buf[:n]); err != nil {
+				return err
+			}
+			hmu.Lock()
+			has[id] = true
+			hmu.Unlock()
 		}
 	}
 	return nil
@@ -1006,6 +1123,7 @@ func (e *Engine) nodeLoop() {
 			e.log.Info("sync: lost the node", "err", err)
 		}
 		e.online = false
+		e.inSync = false
 		if err != nil {
 			e.lastErr = err.Error()
 		}
@@ -1095,6 +1213,9 @@ func (e *Engine) received(st crdt.SyncState, resp []byte, before []crdt.Hash) er
 		}
 	}
 	after, _ := e.doc.Heads()
+	if len(resp) > 0 {
+		e.inSync = false
+	}
 	if !crdt.HeadsEqual(before, after) {
 		e.dirty = true
 		e.Kick()
@@ -1105,6 +1226,10 @@ func (e *Engine) received(st crdt.SyncState, resp []byte, before []crdt.Hash) er
 // ackedLocked notes that the node holds the document up to heads.
 func (e *Engine) ackedLocked(heads []crdt.Hash) {
 	e.acked = heads
+	if !e.inSync {
+		e.inSync = true
+		e.Kick()
+	}
 	if e.idx.Waiting != 0 {
 		e.idx.Waiting = 0
 		e.dirty = true
