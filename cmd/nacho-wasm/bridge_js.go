@@ -34,7 +34,8 @@ import (
 // A reply that failed carries error:{message, code} instead of result,
 // where code is the errno name (ENOENT, ...) when there is one.
 type bridge struct {
-	k *kernel.Kernel
+	k    *kernel.Kernel
+	view *pageView
 
 	mu   sync.Mutex
 	ttys map[int]*ttyConn
@@ -46,6 +47,12 @@ func newBridge() *bridge { return &bridge{ttys: map[int]*ttyConn{}} }
 // bridge as its Host).
 func (b *bridge) attach(k *kernel.Kernel) {
 	b.k = k
+	backend := ""
+	if v := js.Global().Get("nachoBootOptions").Get("display"); v.Type() == js.TypeString {
+		backend = v.String()
+	}
+	b.view = newPageView(k, backend)
+	k.Display().SetView(b.view)
 	k.OnExit(func(e kernel.ExitEvent) {
 		post(obj{"type": "exit", "pid": e.PID, "name": e.Name, "status": e.Status})
 	})
@@ -53,7 +60,13 @@ func (b *bridge) attach(k *kernel.Kernel) {
 
 // handle receives a message from the page. It must not block: the work
 // runs in a goroutine of its own.
-func (b *bridge) handle(_ js.Value, args []js.Value) any {
+func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
+	// A malformed message must not take the kernel down.
+	defer func() {
+		if r := recover(); r != nil {
+			post(obj{"type": "log", "level": "error", "text": fmt.Sprintf("bad message from the page: %v", r)})
+		}
+	}()
 	m := args[0]
 	typ := m.Get("type").String()
 	id := m.Get("id").Int()
@@ -70,6 +83,22 @@ func (b *bridge) handle(_ js.Value, args []js.Value) any {
 		if c := b.tty(id); c != nil {
 			c.tty.Hangup()
 		}
+	case "win-canvas":
+		canvas := m.Get("canvas")
+		go b.view.canvas(id, canvas)
+	case "win-input":
+		b.k.Display().Input(id, inputFromJS(m))
+	case "win-focus":
+		b.k.Display().Focus(id)
+	case "win-close":
+		b.k.Display().RequestClose(id)
+	case "win-scale":
+		if w, ok := b.k.Display().Window(id); ok {
+			w.SetScale(m.Get("scale").Int())
+		}
+	case "win-text":
+		win := m.Get("win").Int()
+		go b.reply(id, func() (any, error) { return b.view.text(win), nil })
 	case "tty-open":
 		cols, rows := m.Get("cols").Int(), m.Get("rows").Int()
 		go b.openTTY(id, cols, rows)

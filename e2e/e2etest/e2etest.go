@@ -131,20 +131,27 @@ func (s *Server) Stop() {
 func (s *Server) Log() string { return s.log.String() }
 
 // Browser starts headless Chromium with a fresh profile and returns a
-// context for its first tab. It is closed when the test ends.
-func Browser(t testing.TB) context.Context {
+// context for its first tab. It is closed when the test ends. extra
+// options come after the defaults, so they can override them.
+func Browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append([]chromedp.ExecAllocatorOption{},
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoSandbox,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
+		// WebGPU on SwiftShader, and the compositor on SwiftShader too, so
+		// that WebGPU canvases can be presented without a GPU.
 		chromedp.Flag("enable-unsafe-webgpu", true),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("use-vulkan", "swiftshader"),
+		chromedp.Flag("enable-features", "Vulkan"),
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1200, 800),
 	)
+	opts = append(opts, extra...)
 	if p := os.Getenv("NACHO_CHROMIUM"); p != "" {
 		opts = append(opts, chromedp.ExecPath(p))
 	}
@@ -243,7 +250,7 @@ func Type(t testing.TB, ctx context.Context, selector, text string) {
 	c, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	for _, r := range text {
-		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Text: string(r), Key: string(r)}
+		down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Text: string(r), Key: string(r), Code: keyCode(r)}
 		switch r {
 		case '\r', '\n':
 			down = input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeKeyDown, Text: "\r", Key: "Enter", Code: "Enter", WindowsVirtualKeyCode: 13}
@@ -261,4 +268,19 @@ func Type(t testing.TB, ctx context.Context, selector, text string) {
 			t.Fatalf("typing: %v", err)
 		}
 	}
+}
+
+// keyCode is the DOM code of the key that types r on a US keyboard.
+func keyCode(r rune) string {
+	switch {
+	case r >= 'a' && r <= 'z':
+		return "Key" + string(r-'a'+'A')
+	case r >= 'A' && r <= 'Z':
+		return "Key" + string(r)
+	case r >= '0' && r <= '9':
+		return "Digit" + string(r)
+	}
+	codes := map[rune]string{' ': "Space", '.': "Period", ',': "Comma", '/': "Slash", '-': "Minus", '=': "Equal",
+		';': "Semicolon", '\'': "Quote", '[': "BracketLeft", ']': "BracketRight", '\\': "Backslash", '`': "Backquote"}
+	return codes[r]
 }

@@ -633,6 +633,148 @@
     }, function (e) { self.status.textContent = 'not saved: ' + e.message; });
   };
 
+  // ---------------------------------------------------------- guest window
+
+  // GuestWindow shows a window a program opened in the kernel: a canvas the
+  // kernel draws on (from its worker, through an OffscreenCanvas), which
+  // passes keys and the mouse back in the surface's own coordinates.
+  function GuestWindow(desktop, m) {
+    var self = this;
+    this.d = desktop;
+    this.os = desktop.os;
+    this.id = m.id;
+    this.width = m.width;
+    this.height = m.height;
+    this.scale = m.scale || 1;
+    this.canvas = el('canvas', 'nacho-guest');
+    this.canvas.tabIndex = 0;
+    this.canvas.setAttribute('aria-label', m.title);
+    this.canvas.width = Math.max(1, m.width * this.scale);
+    this.canvas.height = Math.max(1, m.height * this.scale);
+    this.size();
+    if (desktop.wm) {
+      var chromeW = 2, chromeH = 32;
+      this.win = desktop.wm.open({
+        title: m.title, width: this.canvas.width + chromeW, height: this.canvas.height + chromeH,
+        onResize: function () { self.fit(); },
+        onFocus: function () { self.os._post({ type: 'win-focus', id: self.id }); self.canvas.focus(); },
+        onClose: function () { self.os._post({ type: 'win-close', id: self.id }); }
+      });
+      this.win.root.dataset.guest = String(m.id);
+      this.win.body.classList.add('nacho-guest-body');
+      this.win.body.appendChild(this.canvas);
+    } else {
+      // No desktop: the program's window covers the element while it runs.
+      this.box = el('div', 'nacho-guest-full', desktop.root);
+      this.box.appendChild(this.canvas);
+      this.ro = new ResizeObserver(function () { self.fit(); });
+      this.ro.observe(this.box);
+      this.canvas.addEventListener('focus', function () { self.os._post({ type: 'win-focus', id: self.id }); });
+    }
+    this.transfer();
+    this.listen();
+    setTimeout(function () { self.canvas.focus(); self.fit(); }, 0);
+  }
+
+  // transfer hands the canvas to the kernel, which draws on it.
+  GuestWindow.prototype.transfer = function () {
+    var off = this.canvas.transferControlToOffscreen();
+    this.os._post({ type: 'win-canvas', id: this.id, canvas: off }, [off]);
+  };
+
+  // recanvas replaces the canvas with a fresh one (the kernel changed how it
+  // draws, and a canvas keeps its first kind of context for life).
+  GuestWindow.prototype.recanvas = function () {
+    var old = this.canvas;
+    var c = el('canvas', 'nacho-guest');
+    c.tabIndex = 0;
+    c.setAttribute('aria-label', old.getAttribute('aria-label'));
+    c.width = Math.max(1, this.width * this.scale);
+    c.height = Math.max(1, this.height * this.scale);
+    old.replaceWith(c);
+    this.canvas = c;
+    this.size();
+    this.transfer();
+    this.listen();
+  };
+
+  GuestWindow.prototype.size = function () {
+    this.canvas.style.width = (this.width * this.scale) + 'px';
+    this.canvas.style.height = (this.height * this.scale) + 'px';
+  };
+
+  // fit picks the largest integer scale at which the surface fits the
+  // window (at least 1) and asks the kernel for it.
+  GuestWindow.prototype.fit = function () {
+    var host = this.win ? this.win.body : this.box;
+    if (!host || !this.width || !this.height) return;
+    var s = Math.max(1, Math.floor(Math.min(host.clientWidth / this.width, host.clientHeight / this.height)));
+    if (s !== this.scale) this.os._post({ type: 'win-scale', id: this.id, scale: s });
+  };
+
+  GuestWindow.prototype.resized = function (m) {
+    this.width = m.width;
+    this.height = m.height;
+    this.scale = m.scale || 1;
+    this.size();
+    if (this.win && m.title) this.d.wm.setTitle(this.win, m.title);
+    this.fit();
+  };
+
+  function mods(e) { return (e.shiftKey ? 1 : 0) | (e.ctrlKey ? 2 : 0) | (e.altKey ? 4 : 0) | (e.metaKey ? 8 : 0); }
+
+  GuestWindow.prototype.listen = function () {
+    var self = this, c = this.canvas;
+    function send(ev) { ev.type = 'win-input'; ev.id = self.id; self.os._post(ev); }
+    function key(e) {
+      // Copy the screen's text: Ctrl+Shift+C. Paste comes as a paste event.
+      if (e.type === 'keydown' && e.ctrlKey && e.shiftKey && e.code === 'KeyC') { self.copy(); e.preventDefault(); return; }
+      if (e.ctrlKey && !e.shiftKey && e.code === 'KeyV') return; // let the browser paste
+      e.preventDefault();
+      send({ kind: e.type, code: e.code, key: e.key, mods: mods(e), repeat: e.repeat });
+    }
+    c.addEventListener('keydown', key);
+    c.addEventListener('keyup', key);
+    function pos(e) {
+      var r = c.getBoundingClientRect();
+      return { x: Math.floor((e.clientX - r.left) / self.scale), y: Math.floor((e.clientY - r.top) / self.scale) };
+    }
+    ['mousedown', 'mouseup', 'mousemove'].forEach(function (t) {
+      c.addEventListener(t, function (e) {
+        var p = pos(e);
+        if (t === 'mousedown') c.focus();
+        send({ kind: t, x: p.x, y: p.y, buttons: e.buttons, mods: mods(e) });
+      });
+    });
+    c.addEventListener('wheel', function (e) {
+      e.preventDefault();
+      var p = pos(e);
+      send({ kind: 'wheel', x: p.x, y: p.y, dx: Math.sign(e.deltaX), dy: Math.sign(e.deltaY), mods: mods(e) });
+    }, { passive: false });
+    c.addEventListener('contextmenu', function (e) { e.preventDefault(); });
+    c.addEventListener('paste', function (e) {
+      var text = e.clipboardData && e.clipboardData.getData('text');
+      if (text) { e.preventDefault(); send({ kind: 'paste', text: text }); }
+    });
+  };
+
+  GuestWindow.prototype.copy = function () {
+    this.os._call('win-text', { win: this.id }).then(function (text) {
+      if (text && navigator.clipboard) return navigator.clipboard.writeText(text);
+    }).catch(function (err) { console.warn('Nacho: copy failed', err); });
+  };
+
+  GuestWindow.prototype.close = function () {
+    if (this.win) this.d.wm.close(this.win, true);
+    if (this.box) { this.ro.disconnect(); this.box.remove(); }
+    if (this.d.terms.length && !this.win) this.d.terms[0].focus();
+  };
+
+  GuestWindow.prototype.focus = function () {
+    if (this.win) this.d.wm.focus(this.win);
+    this.canvas.focus();
+  };
+
   // --------------------------------------------------------------- desktop
 
   function Desktop(element, os, options) {
@@ -643,6 +785,7 @@
     if (getComputedStyle(element).position === 'static') element.style.position = 'relative';
     this.root = el('div', 'nacho-root', element);
     this.terms = [];
+    this.guests = new Map();
     if (!options.desktop) {
       // Embedded without a desktop: one terminal fills the element.
       this.root.classList.add('nacho-single');
@@ -664,6 +807,7 @@
     start.setAttribute('aria-haspopup', 'menu');
     var tasks = el('div', 'nacho-tasks', bar);
     this.status = el('span', 'nacho-status', bar);
+    this.displayEl = el('span', 'nacho-display', bar);
     this.clock = el('span', 'nacho-clock', bar);
     this.wm = new WindowManager(area, tasks);
     this.menu = el('div', 'nacho-menu', this.root);
@@ -702,7 +846,10 @@
     var win = this.wm.open({
       title: 'Terminal', width: 760, height: 460,
       onResize: function () { if (t) t.safeFit(); },
-      onFocus: function () { if (t) setTimeout(function () { t.focus(); }, 0); },
+      onFocus: function () {
+        self.os._post({ type: 'win-focus', id: 0 });
+        if (t) setTimeout(function () { t.focus(); }, 0);
+      },
       onClose: function () {
         if (t) { t.close(); self.terms = self.terms.filter(function (x) { return x !== t; }); }
       }
@@ -713,6 +860,39 @@
     this.terms.push(t);
     t.focus();
     return t;
+  };
+
+  // kernelMessage handles what the kernel's display server says.
+  Desktop.prototype.kernelMessage = function (m) {
+    var g = this.guests.get(m.id);
+    switch (m.type) {
+      case 'win-open':
+        this.guests.set(m.id, new GuestWindow(this, m));
+        return;
+      case 'win-size':
+        if (g) g.resized(m);
+        return;
+      case 'win-close':
+        if (g) { this.guests.delete(m.id); g.close(); }
+        return;
+      case 'win-focus':
+        if (g) g.focus();
+        return;
+      case 'win-recanvas':
+        if (g) g.recanvas();
+        return;
+      case 'display':
+        if (this.displayEl) {
+          this.displayEl.textContent = m.backend === 'webgpu' ? 'WebGPU' : m.backend === 'canvas2d' ? 'Canvas2D' : 'no display';
+          this.displayEl.title = 'Program windows are drawn with ' + m.describe;
+        }
+        return;
+    }
+  };
+
+  /** windows() lists the open program windows: {id, canvas}. */
+  Desktop.prototype.windows = function () {
+    return Array.from(this.guests.values()).map(function (g) { return { id: g.id, canvas: g.canvas, scale: g.scale, width: g.width, height: g.height }; });
   };
 
   /** openFiles(dir) opens a file manager window. */
@@ -727,6 +907,7 @@
     el('h2', null, w.body, 'Nacho');
     el('p', null, w.body, 'A local-first operating system in a web page: a Go kernel compiled to WebAssembly.');
     el('p', null, w.body, 'Build ' + this.os.version);
+    if (this.os.display) el('p', null, w.body, 'Program windows are drawn with ' + this.os.display.describe + '.');
     if (this.os.warning) el('p', null, w.body, this.os.warning);
   };
 

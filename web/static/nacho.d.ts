@@ -14,6 +14,8 @@ export interface BootOptions {
   run?: string;
   /** Extra environment variables for the kernel's processes. */
   env?: Record<string, string>;
+  /** How program windows are drawn: "webgpu" or "canvas2d". Default: WebGPU where the browser has an adapter, else Canvas2D. */
+  display?: "webgpu" | "canvas2d";
   /** Register the service worker so the page boots offline (same-origin pages only). */
   serviceWorker?: boolean;
 }

@@ -245,6 +245,13 @@
       case 'exit':
         this._emit('exit', { pid: m.pid, name: m.name, code: m.status });
         return;
+      case 'display':
+        this.display = { backend: m.backend, describe: m.describe };
+        if (this.desktop) this.desktop.kernelMessage(m);
+        return;
+      case 'win-open': case 'win-size': case 'win-close': case 'win-focus': case 'win-recanvas':
+        if (this.desktop) this.desktop.kernelMessage(m); else (this._early = this._early || []).push(m);
+        return;
       case 'ready':
         if (this._onReady) this._onReady(m);
         return;
@@ -460,7 +467,8 @@
               env: options.env || {}, build: BUILD, origin: location.origin,
               // The kernel starts guests in workers of their own from the
               // same code and module.
-              workerSource: source
+              workerSource: source,
+              display: options.display || ''
             }
           });
           return Promise.all([ready, ui]);
@@ -468,6 +476,9 @@
           os._onBootFail = null;
           screen.remove();
           os.desktop = global.NachoDesktop.create(element, os, options);
+          if (os.display) os.desktop.kernelMessage({ type: 'display', backend: os.display.backend, describe: os.display.describe });
+          (os._early || []).forEach(function (m) { os.desktop.kernelMessage(m); });
+          os._early = null;
           os._unhook = flushOnHide(os);
           if (os.exclusive) askPersistence();
           if (options.serviceWorker) registerServiceWorker();
