@@ -17,6 +17,7 @@ all: build
 
 ## build: the kernel wasm, the page assets, and bin/nacho with all of it embedded
 build: web-deps
+	scripts/sync-automerge.sh
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o web/dist/kernel.wasm ./cmd/nacho-wasm
 	cp $(WASM_EXEC) web/dist/wasm_exec.js
 	mkdir -p web/dist/vendor
@@ -44,6 +45,7 @@ test: test-deps build
 test-deps: $(WBT)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	@command -v nasm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nasm; }
+	scripts/fabrik-seaweedfs.sh
 
 $(WBT): tools/go.mod tools/go.sum
 	cd tools && $(GO) build -o bin/wasmbrowsertest github.com/agnivade/wasmbrowsertest
@@ -59,8 +61,11 @@ test-browser: $(WBT)
 test-e2e: build
 	NACHO_BIN=$(CURDIR)/bin/nacho $(GO) test -tags e2e -count=1 $(E2E_FLAGS) ./e2e/...
 
-bench:
-	$(GO) test -run '^$$' -bench . ./...
+## bench: Go benchmarks natively, the file system ones in Chromium too, and nacho bench
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+	scripts/vfs-bench.sh
+	./bin/nacho bench
 
 fmt:
 	gofmt -w .
