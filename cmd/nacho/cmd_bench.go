@@ -43,11 +43,14 @@ func init() {
 	registerBench("x86-loop", "x86 interpreter on a 200M-instruction loop of ALU, memory and branches", benchX86Loop)
 }
 
-func runBench(args []string) int {
+func runBench(args []string) int { return runBenchTo(args, os.Stdout, os.Stderr) }
+
+func runBenchTo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nacho bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	list := fs.Bool("list", false, "list the benchmarks")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: nacho bench [-list] [NAME...]   (all benchmarks when no name is given)")
+		fmt.Fprintln(stderr, "usage: nacho bench [-list] [NAME...]   (all benchmarks when no name is given)")
 		fs.PrintDefaults()
 	}
 	names, err := parseInterspersed(fs, args)
@@ -61,7 +64,7 @@ func runBench(args []string) int {
 	sort.Strings(all)
 	if *list {
 		for _, n := range all {
-			fmt.Printf("%-16s %s\n", n, benchmarks[n].summary)
+			fmt.Fprintf(stdout, "%-16s %s\n", n, benchmarks[n].summary)
 		}
 		return 0
 	}
@@ -74,9 +77,9 @@ func runBench(args []string) int {
 		if !ok {
 			return fatalf("bench", "no benchmark %q (have: %s)", n, strings.Join(all, ", "))
 		}
-		fmt.Printf("== %s: %s\n", b.name, b.summary)
-		if err := b.run(os.Stdout); err != nil {
-			fmt.Fprintf(os.Stderr, "nacho bench: %s: %v\n", n, err)
+		fmt.Fprintf(stdout, "== %s: %s\n", b.name, b.summary)
+		if err := b.run(stdout); err != nil {
+			fmt.Fprintf(stderr, "nacho bench: %s: %v\n", n, err)
 			status = 1
 		}
 	}

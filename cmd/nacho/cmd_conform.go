@@ -14,6 +14,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -25,10 +26,13 @@ func init() {
 	register(&command{name: "conform", summary: "run SingleStepTests CPU test files on the x86 core", run: runConform})
 }
 
-func runConform(args []string) int {
+func runConform(args []string) int { return runConformTo(args, os.Stdout, os.Stderr) }
+
+func runConformTo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nacho conform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: nacho conform --cpu 8086|80186|80286|80386 [options] PATH...")
+		fmt.Fprintln(stderr, "usage: nacho conform --cpu 8086|80186|80286|80386 [options] PATH...")
 		fs.PrintDefaults()
 	}
 	cpu := fs.String("cpu", "", "CPU model the tests were made on: 8086, 80186, 80286 or 80386 (required)")
@@ -47,7 +51,7 @@ func runConform(args []string) int {
 	if err != nil {
 		return fatalf("conform", "%v", err)
 	}
-	opt := singlestep.Options{Model: model, Limit: *limit, Out: os.Stdout, Uncached: *uncached}
+	opt := singlestep.Options{Model: model, Limit: *limit, Out: stdout, Uncached: *uncached}
 	if *only != "" {
 		keys := map[string]bool{}
 		for _, k := range strings.Split(*only, ",") {
@@ -60,9 +64,9 @@ func runConform(args []string) int {
 		return fatalf("conform", "%v", err)
 	}
 	if n := len(fails) - *limit; n > 0 && *limit > 0 {
-		fmt.Printf("... %d more failing tests not shown (--limit)\n", n)
+		fmt.Fprintf(stdout, "... %d more failing tests not shown (--limit)\n", n)
 	}
-	fmt.Println(sum)
+	fmt.Fprintln(stdout, sum)
 	if sum.Failed > 0 {
 		return 1
 	}

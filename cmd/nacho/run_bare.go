@@ -76,8 +76,11 @@ func (r *romDevice) ReadMMIO(off uint32, size int) uint32 {
 }
 func (r *romDevice) WriteMMIO(off uint32, size int, v uint32) {}
 
-func runBare(args []string) int {
+func runBare(args []string) int { return runBareTo(args, os.Stdout, os.Stderr) }
+
+func runBareTo(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("nacho run --bare", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	fs.Bool("bare", true, "run raw images on a bare CPU")
 	cpuName := fs.String("cpu", "8086", "CPU model: 8086, 80186, 80286 or 80386")
 	var loads, dumps, portLogs listFlag
@@ -90,7 +93,7 @@ func runBare(args []string) int {
 	trace := fs.Bool("trace", false, "print every instruction and the registers before it to stderr")
 	memSize := fs.String("mem", "", "RAM size (default 1M for 8086/80186, 16M above)")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: nacho run --bare --cpu MODEL --load ADDR:FILE ... [options]\n\nAddresses and ports are hexadecimal.")
+		fmt.Fprintln(stderr, "usage: nacho run --bare --cpu MODEL --load ADDR:FILE ... [options]\n\nAddresses and ports are hexadecimal.")
 		fs.PrintDefaults()
 	}
 	rest, err := parseInterspersed(fs, args)
@@ -143,7 +146,7 @@ func runBare(args []string) int {
 		if err != nil {
 			return fatalf("run", "--port-log: %v", err)
 		}
-		var w io.Writer = os.Stdout
+		w := stdout
 		if hasFile && file != "-" {
 			f, err := os.Create(file)
 			if err != nil {
@@ -181,7 +184,7 @@ func runBare(args []string) int {
 		c.SetIP(uint32(off))
 	}
 	if *trace {
-		tw := bufio.NewWriter(os.Stderr)
+		tw := bufio.NewWriter(stderr)
 		defer tw.Flush()
 		c.Trace = func(c *x86.CPU) {
 			fmt.Fprintf(tw, "%04x:%04x  %-32s %s\n", c.Seg(x86.CS), c.IP(), c.DisasmAt(), regLine(c))
@@ -195,7 +198,7 @@ func runBare(args []string) int {
 		e, err := c.Run(min(*maxInsns-int64(total), 1<<24))
 		total += e.Executed
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "nacho run: %v\n", err)
+			fmt.Fprintf(stderr, "nacho run: %v\n", err)
 			return 1
 		}
 		if e.Reason == emu.ExitBudget {
@@ -220,7 +223,7 @@ func runBare(args []string) int {
 		reason += " without reaching HLT"
 	}
 	for _, d := range dumps {
-		if err := dumpBare(mem, d); err != nil {
+		if err := dumpBare(mem, d, stdout); err != nil {
 			return fatalf("run", "--dump %s: %v", d, err)
 		}
 	}
@@ -229,7 +232,7 @@ func runBare(args []string) int {
 			return fatalf("run", "--port-log: %v", err)
 		}
 	}
-	fmt.Fprintf(os.Stderr, "nacho run: %s at %04x:%04x after %d instructions\n", reason, c.Seg(x86.CS), c.IP(), total)
+	fmt.Fprintf(stderr, "nacho run: %s at %04x:%04x after %d instructions\n", reason, c.Seg(x86.CS), c.IP(), total)
 	return status
 }
 
@@ -255,7 +258,7 @@ func loadBare(mem *bus.Memory, addr uint32, data []byte) error {
 	return mem.MapMMIO(base, uint32(span), &romDevice{rom}, fmt.Sprintf("rom@%#x", addr))
 }
 
-func dumpBare(mem *bus.Memory, spec string) error {
+func dumpBare(mem *bus.Memory, spec string, stdout io.Writer) error {
 	parts := strings.SplitN(spec, ":", 3)
 	if len(parts) != 3 {
 		return errors.New("want ADDR:LEN:FILE")
@@ -271,7 +274,7 @@ func dumpBare(mem *bus.Memory, spec string) error {
 	buf := make([]byte, n)
 	mem.ReadPhys(addr, buf)
 	if parts[2] == "-" {
-		_, err = os.Stdout.Write(buf)
+		_, err = stdout.Write(buf)
 		return err
 	}
 	return os.WriteFile(parts[2], buf, 0o644)
