@@ -38,6 +38,7 @@ type canvasPresenter struct {
 	lastPhase  surface.Phase
 	phaseValid bool
 	spans      [][2]int
+	stats      Stats
 }
 
 var _ Presenter = (*canvasPresenter)(nil)
@@ -114,6 +115,8 @@ func (p *canvasPresenter) rowsToRender(s surface.Surface, full bool, ph surface.
 	}
 }
 
+func (p *canvasPresenter) Stats() Stats { return p.stats }
+
 func (p *canvasPresenter) Present(s surface.Surface) error {
 	if p.closed {
 		return ErrClosed
@@ -132,6 +135,7 @@ func (p *canvasPresenter) Present(s surface.Surface) error {
 		surface.RenderRows(p.img, s, ph, y0, y1)
 		off, end := y0*p.img.Stride, y1*p.img.Stride
 		js.CopyBytesToJS(p.data.Call("subarray", off, end), p.img.Pix[off:end])
+		p.stats.UploadedBytes += uint64(end - off)
 		p.srcCtx.Call("putImageData", p.imageData, 0, 0, 0, y0, p.sw, y1-y0)
 	}
 	pl := Fit(p.width, p.height, p.sw, p.sh, p.scale)
@@ -141,6 +145,9 @@ func (p *canvasPresenter) Present(s surface.Surface) error {
 		p.ctx.Call("fillRect", 0, 0, p.width, p.height)
 		p.ctx.Call("drawImage", p.src, 0, 0, p.sw, p.sh, pl.X, pl.Y, p.sw*pl.Scale, p.sh*pl.Scale)
 		p.placed, p.needDraw, p.drawn = pl, false, true
+		p.stats.Frames++
+	} else {
+		p.stats.Unchanged++
 	}
 	return nil
 }

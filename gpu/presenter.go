@@ -48,7 +48,10 @@ type Presenter interface {
 	// Present shows s: it uploads what s's damage says changed since the
 	// last Present (everything when s is a different surface or its size
 	// changed) and redraws when anything changed, including the blink
-	// phase of a text grid. It consumes s's damage and never blocks.
+	// phase of a text grid. It consumes s's damage and never blocks. When
+	// the GPU is still busy with earlier frames (MaxFramesInFlight), it
+	// draws nothing and leaves s's damage for a later call: presenting
+	// faster than the GPU draws only adds latency.
 	Present(s surface.Surface) error
 	// Resize sets the canvas's size in pixels and the integer scale of
 	// the surface on it; scale 0 picks the largest that fits (at least
@@ -61,9 +64,29 @@ type Presenter interface {
 	// for the GPU, so it must not be called from a JavaScript callback;
 	// it is for tests and screenshots, not for every frame.
 	Snapshot() (*image.RGBA, error)
+	// Stats counts what Present did, for the performance controller.
+	Stats() Stats
 	// Close releases the presenter's GPU resources. The canvas keeps its
 	// last frame.
 	Close() error
+}
+
+// MaxFramesInFlight is how many submitted frames the WebGPU presenter lets
+// the GPU have unfinished before Present skips drawing.
+const MaxFramesInFlight = 2
+
+// Stats are a presenter's counters since it was made.
+type Stats struct {
+	// Frames is how many times Present drew.
+	Frames uint64
+	// Unchanged is how many times Present had nothing new to draw.
+	Unchanged uint64
+	// Deferred is how many times Present left a frame for later because
+	// the GPU was busy.
+	Deferred uint64
+	// UploadedBytes is how many bytes of surface content and palette
+	// were sent to the GPU or the canvas.
+	UploadedBytes uint64
 }
 
 // Placement is where a surface lands on a canvas: its top-left pixel and

@@ -410,6 +410,39 @@ func TestBothCanvasFormats(t *testing.T) {
 	}
 }
 
+// Presenting faster than the GPU finishes frames defers drawing instead of
+// queueing without bound, and the deferred changes are drawn later.
+func TestBackpressure(t *testing.T) {
+	d := openDisplay(t, WebGPU, &clock{})
+	p, err := d.NewPresenter(newCanvas(t, 640, 400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	f := testFrame()
+	for i := 0; i < 10; i++ {
+		f.Set(i, i, byte(i))
+		if err := p.Present(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := p.Stats()
+	if st.Frames != MaxFramesInFlight || st.Deferred != 10-MaxFramesInFlight {
+		t.Fatalf("10 presents without yielding: %+v", st)
+	}
+	// Once the GPU catches up, the changes still pending are drawn.
+	if err := p.(*gpuPresenter).wait(); err != nil {
+		t.Fatal(err)
+	}
+	presentAndCompare(t, p, f, surface.Phase{}, layout{640, 400, 0}, "after deferred frames")
+	if err := p.Present(f); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Unchanged == 0 {
+		t.Errorf("presenting an unchanged frame counted no unchanged frame: %+v", st)
+	}
+}
+
 // A lost device (driver reset, GPU process crash) is reported, not drawn
 // over silently.
 func TestDeviceLost(t *testing.T) {
@@ -515,17 +548,28 @@ func BenchmarkPresent(b *testing.B) {
 				b.Fatal(err)
 			}
 			p.Present(s)
+			// The kernel thread's cost. For WebGPU the GPU is let finish
+			// each frame outside the timer, as a frame loop would.
+			gp, _ := p.(*gpuPresenter)
 			b.Run(backend+"/"+sc.name+"/full", func(b *testing.B) {
 				for i := 0; b.Loop(); i++ {
 					b.StopTimer()
 					change(i)
+					if gp != nil {
+						if err := gp.wait(); err != nil {
+							b.Fatal(err)
+						}
+					}
 					b.StartTimer()
 					if err := p.Present(s); err != nil {
 						b.Fatal(err)
 					}
 				}
+				if st := p.Stats(); st.Deferred != 0 {
+					b.Fatalf("%d frames deferred", st.Deferred)
+				}
 			})
-			if gp, ok := p.(*gpuPresenter); ok {
+			if gp != nil {
 				b.Run(backend+"/"+sc.name+"/full+gpu", func(b *testing.B) {
 					for i := 0; b.Loop(); i++ {
 						b.StopTimer()

@@ -264,6 +264,9 @@ type gpuPresenter struct {
 	content, pal     js.Value
 	contentUp, palUp *upload
 	bind             js.Value
+	stats            Stats
+	inFlight         int     // frames submitted and not yet finished
+	onDone           js.Func // counts a finished frame
 }
 
 var _ Presenter = (*gpuPresenter)(nil)
@@ -285,6 +288,13 @@ func newGPUPresenter(d *Display, canvas js.Value) (*gpuPresenter, error) {
 		"clearValue": map[string]any{"r": 0, "g": 0, "b": 0, "a": 1},
 	})
 	p.pass = obj(map[string]any{"colorAttachments": []any{p.attachment}})
+	p.onDone = js.FuncOf(func(js.Value, []js.Value) any {
+		p.inFlight--
+		if p.closed && p.inFlight == 0 {
+			p.onDone.Release()
+		}
+		return nil
+	})
 	return p, nil
 }
 
@@ -435,14 +445,21 @@ func (p *gpuPresenter) destroyContent() {
 // write uploads rows [y0, y1) of data (stride bytes a row) through u.
 func (p *gpuPresenter) write(u *upload, data []byte, stride, y0, y1 int) {
 	js.CopyBytesToJS(p.staging, data[y0*stride:y1*stride])
+	p.stats.UploadedBytes += uint64((y1 - y0) * stride)
 	u.origin.Set("y", y0)
 	u.size.Set("height", y1-y0)
 	p.g.queue.Call("writeTexture", u.dst, p.staging, u.layout, u.size)
 }
 
+func (p *gpuPresenter) Stats() Stats { return p.stats }
+
 func (p *gpuPresenter) Present(s surface.Surface) error {
 	if err := p.check(); err != nil {
 		return err
+	}
+	if p.inFlight >= MaxFramesInFlight {
+		p.stats.Deferred++
+		return nil
 	}
 	s.TakeDamage(&p.damage)
 	kind, tw, th := kindOf(s)
@@ -478,6 +495,9 @@ func (p *gpuPresenter) Present(s surface.Surface) error {
 	}
 	if drew || p.needDraw {
 		p.draw(nil)
+		p.stats.Frames++
+	} else {
+		p.stats.Unchanged++
 	}
 	return nil
 }
@@ -497,6 +517,8 @@ func (p *gpuPresenter) draw(extra func(enc, tex js.Value)) {
 		extra(enc, tex)
 	}
 	p.g.queue.Call("submit", []any{enc.Call("finish")})
+	p.inFlight++
+	p.g.queue.Call("onSubmittedWorkDone").Call("then", p.onDone)
 	p.needDraw, p.drawn = false, true
 }
 
@@ -531,6 +553,11 @@ func (p *gpuPresenter) Snapshot() (*image.RGBA, error) {
 	raw := make([]byte, bpr*h)
 	js.CopyBytesToGo(raw, js.Global().Get("Uint8Array").New(buf.Call("getMappedRange")))
 	buf.Call("unmap")
+	// Let the frames counted in flight be counted finished, so the next
+	// Present draws (their callbacks run before this promise's).
+	if err := p.wait(); err != nil {
+		return nil, err
+	}
 	if err := p.check(); err != nil {
 		return nil, err
 	}
@@ -565,5 +592,8 @@ func (p *gpuPresenter) Close() error {
 	}
 	try(func() { p.ctx.Call("unconfigure") })
 	p.cur = nil
+	if p.inFlight == 0 {
+		p.onDone.Release()
+	}
 	return nil
 }
