@@ -10,6 +10,11 @@ import (
 // one invalidation never throws away much work.
 const maxBlockInsts = 64
 
+// maxBlocks bounds the cache: past it everything is dropped and decoded
+// again as it runs (a program that generates code endlessly cannot make
+// the cache grow without end).
+const maxBlocks = 1 << 17
+
 // block is a decoded basic block: straight-line instructions that end at
 // a control transfer, at an instruction that may leave Run, at a page
 // boundary or at maxBlockInsts. Its bytes are contiguous in physical
@@ -87,6 +92,9 @@ func (c *CPU) lookup() *block {
 	key := blockKey{lin, cs.Base, def32}
 	b := c.cache.all[key]
 	if b == nil {
+		if len(c.cache.all) >= maxBlocks {
+			c.FlushBlocks()
+		}
 		b = c.decodeBlock(cs.Base, c.ip, def32)
 		if b.cached {
 			c.cache.all[key] = b

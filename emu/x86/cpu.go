@@ -256,6 +256,7 @@ func (c *CPU) Reset() {
 	c.nmi.Store(false)
 	c.exitReq = emu.ExitBudget
 	c.delivering = 0
+	c.fault = pendingFault{}
 	switch c.model {
 	case I8086, I80186:
 		c.flags = 0xF002
@@ -277,8 +278,20 @@ func (c *CPU) Reset() {
 }
 
 // SetA20 opens or closes the A20 gate (the motherboard's mask of address
-// line 20). On the 8086 the bus has 20 lines and this does nothing.
-func (c *CPU) SetA20(on bool) { c.setA20(on); c.FlushBlocks() }
+// line 20). On the 8086 the bus has 20 lines and this does nothing. Only
+// blocks decoded at or above 1 MiB (the HMA) are dropped, since only their
+// bytes move; a memory manager that toggles A20 on every copy pays little.
+func (c *CPU) SetA20(on bool) {
+	if on == c.A20() {
+		return
+	}
+	c.setA20(on)
+	for _, b := range c.cache.all {
+		if uint64(b.lin)+uint64(b.size) > 1<<20 {
+			c.invalidate(b)
+		}
+	}
+}
 
 func (c *CPU) setA20(on bool) {
 	bits := c.model.addrBits()

@@ -52,3 +52,25 @@ func TestInvalidationGrain(t *testing.T) {
 		t.Errorf("blocks: %d before, %d after writing into one", blocks, c.Blocks())
 	}
 }
+
+// Toggling A20 drops only blocks in the HMA; code below 1 MiB stays.
+func TestA20KeepsLowBlocks(t *testing.T) {
+	code := []byte{0xB9, 10, 0, 0xE2, 0xFE, 0xF4} // mov cx,10 / loop $ / hlt
+	c := bare(t, I80286, code, 0x1000)
+	runToHalt(t, c, 1000)
+	n := c.Blocks()
+	c.SetA20(false)
+	c.SetA20(true)
+	if c.Blocks() != n || c.cache.invalidations != 0 {
+		t.Errorf("A20 toggle: %d blocks before, %d after, %d invalidated", n, c.Blocks(), c.cache.invalidations)
+	}
+	// Code in the HMA (FFFF:0010 = 100000) is dropped when A20 moves.
+	hma := bare(t, I80286, nil, 0xFFFF)
+	copy(hma.mem.RAM[0x100000:], code)
+	hma.SetIP(0x10)
+	runToHalt(t, hma, 1000)
+	hma.SetA20(false)
+	if hma.Blocks() != 0 {
+		t.Errorf("HMA blocks survive closing A20: %d", hma.Blocks())
+	}
+}
