@@ -355,6 +355,22 @@ func (c *CPU) SetFlags(v uint32) { c.flags = c.fixFlags(v); c.lzOp = 0 }
 // CR0 is the machine status word (286) or CR0 (386).
 func (c *CPU) CR0() uint32 { return c.cr0 }
 
+// SetCR0 sets CR0 (the MSW on the 286) as a loader would. Setting PE
+// enters protected mode, which this core does not run yet.
+func (c *CPU) SetCR0(v uint32) { c.cr0 = v }
+
+// CR3 is the page directory base (386).
+func (c *CPU) CR3() uint32 { return c.cr3 }
+
+// SetCR3 sets CR3.
+func (c *CPU) SetCR3(v uint32) { c.cr3 = v }
+
+// DR is debug register n (0..7, 386).
+func (c *CPU) DR(n int) uint32 { return c.dr[n&7] }
+
+// SetDR sets debug register n.
+func (c *CPU) SetDR(n int, v uint32) { c.dr[n&7] = v }
+
 // IDTR is the interrupt descriptor table register; in real mode it locates
 // the interrupt vector table.
 func (c *CPU) IDTR() DescTable { return c.idtr }

@@ -73,6 +73,9 @@ func (c *CPU) limitFault(s uint8) {
 	c.raiseCode(vecGP, 0, true)
 }
 
+// divideError raises #DE. The 8086 pushes the address of the next
+// instruction, the 286 and later that of the divide (Ralf Brown's list,
+// INT 00). No source characterises the 80186; it is treated as the 286.
 func (c *CPU) divideError() {
 	c.fault = pendingFault{pending: true, vec: vecDE, nextIP: c.model == I8086}
 	panic(faultSignal{})

@@ -44,13 +44,53 @@ const (
 // RegNames are the registers' names, by number.
 var RegNames = [NumRegs]string{"ax", "bx", "cx", "dx", "cs", "ss", "ds", "es", "sp", "bp", "si", "di", "ip", "flags"}
 
+// 32-bit register numbers, in the order of the MOO RG32 chunk (386 suites).
+const (
+	R32CR0 = iota
+	R32CR3
+	R32EAX
+	R32EBX
+	R32ECX
+	R32EDX
+	R32ESI
+	R32EDI
+	R32EBP
+	R32ESP
+	R32CS
+	R32DS
+	R32ES
+	R32FS
+	R32GS
+	R32SS
+	R32EIP
+	R32EFlags
+	R32DR6
+	R32DR7
+	NumRegs32
+)
+
+// Reg32Names are the 32-bit registers' names, by number.
+var Reg32Names = [NumRegs32]string{"cr0", "cr3", "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp",
+	"cs", "ds", "es", "fs", "gs", "ss", "eip", "eflags", "dr6", "dr7"}
+
 // State is a CPU state in a test: the registers present (all of them in
 // an initial state, the changed ones in a final state) and memory bytes.
+// Suites of 16-bit CPUs use Regs; the 386 suite uses Regs32. Masks, when
+// present, say which bits of a register the test defines (RMSK, RM32).
 type State struct {
-	Regs    [NumRegs]uint16
-	Present uint16 // bit i: Regs[i] given
-	RAM     []Byte
+	Regs      [NumRegs]uint16
+	Present   uint16 // bit i: Regs[i] given
+	Mask      [NumRegs]uint16
+	MaskSet   uint16 // bit i: Mask[i] given
+	Regs32    [NumRegs32]uint32
+	Present32 uint32
+	Mask32    [NumRegs32]uint32
+	MaskSet32 uint32
+	RAM       []Byte
 }
+
+// Is32 says whether the state uses the 32-bit register file.
+func (s *State) Is32() bool { return s.Present32 != 0 }
 
 // Byte is one memory byte at a physical address.
 type Byte struct {
@@ -258,13 +298,34 @@ func ReadMOO(r io.Reader) ([]Test, error) {
 		return nil, fmt.Errorf("%w: unsupported MOO major version", ErrFormat)
 	}
 	var tests []Test
+	var top State // file-wide register masks
 	for _, c := range cs[1:] {
-		if c.typ != "TEST" {
+		switch c.typ {
+		case "RMSK", "RM32":
+			if err := mooRegs(c.typ, c.data, &top); err != nil {
+				return nil, err
+			}
+			continue
+		case "TEST":
+		default:
 			continue
 		}
 		t, err := mooTest(c.data)
 		if err != nil {
 			return nil, fmt.Errorf("test %d: %w", len(tests), err)
+		}
+		// A test's own masks win over the file's.
+		for i := 0; i < NumRegs; i++ {
+			if top.MaskSet&(1<<i) != 0 && t.Final.MaskSet&(1<<i) == 0 {
+				t.Final.Mask[i] = top.Mask[i]
+				t.Final.MaskSet |= 1 << i
+			}
+		}
+		for i := 0; i < NumRegs32; i++ {
+			if top.MaskSet32&(1<<i) != 0 && t.Final.MaskSet32&(1<<i) == 0 {
+				t.Final.Mask32[i] = top.Mask32[i]
+				t.Final.MaskSet32 |= 1 << i
+			}
 		}
 		tests = append(tests, t)
 	}
@@ -312,7 +373,7 @@ func mooTest(b []byte) (Test, error) {
 			t.Hash = hex.EncodeToString(c.data)
 		}
 	}
-	if t.Initial.Present != 1<<NumRegs-1 {
+	if t.Initial.Present != 1<<NumRegs-1 && t.Initial.Present32 != 1<<NumRegs32-1 {
 		return t, fmt.Errorf("%w: initial state lacks registers", ErrFormat)
 	}
 	return t, nil
@@ -337,23 +398,10 @@ func mooState(b []byte) (State, error) {
 	}
 	for _, c := range cs {
 		switch c.typ {
-		case "REGS":
-			if len(c.data) < 2 {
-				return st, fmt.Errorf("%w: short REGS", ErrFormat)
+		case "REGS", "RMSK", "RG32", "RM32":
+			if err := mooRegs(c.typ, c.data, &st); err != nil {
+				return st, err
 			}
-			mask := binary.LittleEndian.Uint16(c.data)
-			p := c.data[2:]
-			for i := 0; i < NumRegs; i++ {
-				if mask&(1<<i) == 0 {
-					continue
-				}
-				if len(p) < 2 {
-					return st, fmt.Errorf("%w: REGS shorter than its mask", ErrFormat)
-				}
-				st.Regs[i] = binary.LittleEndian.Uint16(p)
-				p = p[2:]
-			}
-			st.Present |= mask & (1<<NumRegs - 1)
 		case "RAM ":
 			if len(c.data) < 4 {
 				return st, fmt.Errorf("%w: short RAM", ErrFormat)
@@ -369,4 +417,54 @@ func mooState(b []byte) (State, error) {
 		}
 	}
 	return st, nil
+}
+
+// mooRegs reads a REGS, RMSK (16-bit: a uint16 mask then a value per set
+// bit) or RG32, RM32 chunk (32-bit: a uint32 mask then the values) into st.
+func mooRegs(typ string, d []byte, st *State) error {
+	wide := typ == "RG32" || typ == "RM32"
+	n, w := NumRegs, 2
+	if wide {
+		n, w = NumRegs32, 4
+	}
+	if len(d) < w {
+		return fmt.Errorf("%w: short %s", ErrFormat, typ)
+	}
+	var mask uint32
+	if wide {
+		mask = binary.LittleEndian.Uint32(d)
+	} else {
+		mask = uint32(binary.LittleEndian.Uint16(d))
+	}
+	p := d[w:]
+	for i := 0; i < n; i++ {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if len(p) < w {
+			return fmt.Errorf("%w: %s shorter than its mask", ErrFormat, typ)
+		}
+		switch typ {
+		case "REGS":
+			st.Regs[i] = binary.LittleEndian.Uint16(p)
+		case "RMSK":
+			st.Mask[i] = binary.LittleEndian.Uint16(p)
+		case "RG32":
+			st.Regs32[i] = binary.LittleEndian.Uint32(p)
+		case "RM32":
+			st.Mask32[i] = binary.LittleEndian.Uint32(p)
+		}
+		p = p[w:]
+	}
+	switch typ {
+	case "REGS":
+		st.Present |= uint16(mask) & (1<<NumRegs - 1)
+	case "RMSK":
+		st.MaskSet |= uint16(mask) & (1<<NumRegs - 1)
+	case "RG32":
+		st.Present32 |= mask & (1<<NumRegs32 - 1)
+	case "RM32":
+		st.MaskSet32 |= mask & (1<<NumRegs32 - 1)
+	}
+	return nil
 }
