@@ -199,6 +199,24 @@ type CPU struct {
 	// generic keeps the decoder from choosing specialised handlers (tests
 	// compare the two).
 	generic bool
+
+	breakpoints map[uint32]bool // linear addresses
+	bpSkip      bool            // the first instruction of this Run stands on a breakpoint: step over it
+}
+
+// SetBreakpoint adds or removes a breakpoint at a linear address. Run
+// returns ExitBreakpoint before executing an instruction that starts there;
+// the next Run executes it. While any breakpoint is set the CPU runs one
+// instruction at a time.
+func (c *CPU) SetBreakpoint(lin uint32, on bool) {
+	if on {
+		if c.breakpoints == nil {
+			c.breakpoints = map[uint32]bool{}
+		}
+		c.breakpoints[lin] = true
+	} else {
+		delete(c.breakpoints, lin)
+	}
 }
 
 var _ emu.CPU = (*CPU)(nil)

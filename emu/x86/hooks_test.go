@@ -105,3 +105,20 @@ func TestModelDifferences(t *testing.T) {
 		}
 	}
 }
+
+func TestBreakpoints(t *testing.T) {
+	// mov cx,3 / l: inc ax / loop l / hlt
+	code := []byte{0xB9, 3, 0, 0x40, 0xE2, 0xFD, 0xF4}
+	c := bare(t, I8086, code, 0x1000)
+	c.SetBreakpoint(0x10003, true) // inc ax
+	for i := 0; i < 3; i++ {
+		e := run(t, c, 100)
+		if e.Reason != emu.ExitBreakpoint || c.IP() != 3 || c.Reg16(AX) != uint16(i) {
+			t.Fatalf("stop %d: %v at %04x, ax=%d", i, e, c.IP(), c.Reg16(AX))
+		}
+	}
+	c.SetBreakpoint(0x10003, false)
+	if e := run(t, c, 100); e.Reason != emu.ExitHalt || c.Reg16(AX) != 3 {
+		t.Fatalf("after clearing: %v, ax=%d", e, c.Reg16(AX))
+	}
+}

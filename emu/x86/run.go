@@ -9,6 +9,7 @@ func (c *CPU) Run(budget int64) (emu.Exit, error) {
 	c.exit = emu.Exit{}
 	c.exitReq = emu.ExitBudget
 	c.executed, c.budget = 0, budget
+	c.bpSkip = len(c.breakpoints) > 0 && c.breakpoints[c.seg[CS].Base+c.ip]
 	for {
 		sig, err := c.protect(c.loop)
 		if err != nil {
@@ -69,6 +70,15 @@ func (c *CPU) loop() {
 		if c.halted {
 			c.exitReq = emu.ExitHalt
 			return
+		}
+		if len(c.breakpoints) > 0 {
+			if c.breakpoints[c.seg[CS].Base+c.ip] && !c.bpSkip {
+				c.exitReq = emu.ExitBreakpoint
+				return
+			}
+			c.bpSkip = false
+			c.step()
+			continue
 		}
 		if inhibit || c.flags&FlagTF != 0 || c.Trace != nil || c.NoCache {
 			// Under a shadow exactly one instruction runs before
