@@ -199,6 +199,7 @@ type CPU struct {
 	// generic keeps the decoder from choosing specialised handlers (tests
 	// compare the two).
 	generic bool
+	noBulk  bool // tests: REP MOVS/STOS element by element
 
 	breakpoints map[uint32]bool // linear addresses
 	bpSkip      bool            // the first instruction of this Run stands on a breakpoint: step over it

@@ -1,6 +1,9 @@
 package x86
 
-import "github.com/nachoos/nacho/emu"
+import (
+	"github.com/nachoos/nacho/emu"
+	"github.com/nachoos/nacho/emu/bus"
+)
 
 // String instructions. On the 8086 and the 386 each iteration reads and
 // writes memory before it commits SI, DI and the count, so a fault leaves
@@ -88,9 +91,73 @@ func (c *CPU) strDone(in *inst, si, di bool, d uint32) {
 	}
 }
 
+// bulkRange checks whether n bytes at seg:off are plain RAM the CPU may
+// touch directly (forward, inside the limit, no offset or address wrap,
+// no device, and for writes no decoded code). It returns the physical
+// start.
+func (c *CPU) bulkRange(seg uint8, off, n uint32, asz uint8, write bool) (uint32, bool) {
+	sg := &c.seg[seg]
+	end := uint64(off) + uint64(n) - 1
+	if end > uint64(sg.Limit) || asz == sz16 && end > 0xFFFF {
+		return 0, false
+	}
+	lin := sg.Base + off
+	p := lin & c.amask
+	if uint64(p)+uint64(n) > uint64(len(c.ram)) || (lin+n-1)&c.amask != p+n-1 {
+		return 0, false
+	}
+	for pg := p >> bus.PageShift; pg <= (p+n-1)>>bus.PageShift; pg++ {
+		f := c.pflags[pg]
+		if write && f != 0 || f&bus.SlowRead != 0 {
+			return 0, false
+		}
+	}
+	return p, true
+}
+
+// repBulk runs REP MOVS or REP STOS (DF clear) as one copy or fill when
+// nothing in the way can fault, wrap, reach a device or rewrite code; it
+// says whether it did.
+func (c *CPU) repBulk(in *inst, s uint8, movs bool) bool {
+	if c.flags&FlagDF != 0 || c.noBulk {
+		return false
+	}
+	n := c.countReg(in)
+	if n == 0 || n > repChunk {
+		return false
+	}
+	size := n << s
+	di := c.strReg(uint8(EDI), in.asz)
+	dst, ok := c.bulkRange(uint8(ES), di, size, in.asz, true)
+	if !ok {
+		return false
+	}
+	if movs {
+		si := c.strReg(uint8(ESI), in.asz)
+		src, ok := c.bulkRange(in.seg, si, size, in.asz, false)
+		if !ok || dst > src && dst < src+size {
+			return false // the forward copy would read what it wrote: go element by element
+		}
+		copy(c.ram[dst:dst+size], c.ram[src:src+size])
+		c.setStrReg(uint8(ESI), in.asz, si+size)
+	} else {
+		v := c.getReg(0, s)
+		b := c.ram[dst : dst+size]
+		for i := uint32(0); i < size; i++ {
+			b[i] = byte(v >> (8 * (i & (1<<s - 1))))
+		}
+	}
+	c.setStrReg(uint8(EDI), in.asz, di+size)
+	c.setCountReg(in, 0)
+	return true
+}
+
 // xMovs is A4, A5.
 func xMovs(c *CPU, in *inst) {
 	s := opSize(in)
+	if in.pfx&(pfxRep|pfxRepne) != 0 && c.repBulk(in, s, true) {
+		return
+	}
 	d := c.strDelta(s)
 	c.repeat(in, func() bool {
 		v := c.rdS(in.seg, c.strPtr(in, ESI, d), s)
@@ -103,6 +170,9 @@ func xMovs(c *CPU, in *inst) {
 // xStos is AA, AB.
 func xStos(c *CPU, in *inst) {
 	s := opSize(in)
+	if in.pfx&(pfxRep|pfxRepne) != 0 && c.repBulk(in, s, false) {
+		return
+	}
 	d := c.strDelta(s)
 	v := c.getReg(0, s)
 	c.repeat(in, func() bool {
