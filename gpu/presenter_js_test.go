@@ -304,39 +304,69 @@ func TestSwitchingSurfaces(t *testing.T) {
 	})
 }
 
-// The comparison must catch a wrong shader: a palette lookup off by one
+// The comparison must catch a wrong shader: each of these small mistakes
 // gives a picture that differs from the reference.
 func TestBrokenShaderIsCaught(t *testing.T) {
+	mutations := []struct {
+		name      string
+		kind      int
+		old, new  string
+		s         func() surface.Surface
+		allDiffer bool
+	}{
+		{"palette lookup off by one", kindIndexed, "vec2<u32>(index, 0u)", "vec2<u32>((index + 1u) % 256u, 0u)",
+			func() surface.Surface { return testFrame() }, true},
+		{"glyphs mirrored", kindText, "(ch % 16u) * 8u + col", "(ch % 16u) * 8u + (7u - col)",
+			func() surface.Surface { return testGrid() }, false},
+		{"blinking ignored", kindText, "(flags & 2u) == 0u", "false",
+			func() surface.Surface { return testGrid() }, false},
+		{"cursor one scanline short", kindText, "gy <= P.cursor.w", "gy < P.cursor.w",
+			func() surface.Surface { return testGrid() }, false},
+		{"red and blue swapped", kindRGBA, "textureLoad(image, p, 0).rgb", "textureLoad(image, p, 0).bgr",
+			func() surface.Surface { return testRGBA() }, false},
+	}
 	saved := shaderSources
 	defer func() { shaderSources = saved }()
-	shaderSources = func() [numKinds]string {
-		s := saved()
-		s[kindIndexed] = strings.Replace(s[kindIndexed], "vec2<u32>(index, 0u)", "vec2<u32>((index + 1u) % 256u, 0u)", 1)
-		if s[kindIndexed] == saved()[kindIndexed] {
-			panic("the indexed shader no longer has the line this test breaks")
-		}
-		return s
-	}
-	d := openDisplay(t, WebGPU, &clock{})
-	p, err := d.NewPresenter(newCanvas(t, 320, 200))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	f := testFrame()
-	if err := p.Present(f); err != nil {
-		t.Fatal(err)
-	}
-	got := mustSnapshot(t, p)
-	want := Reference(f, surface.Phase{}, 320, 200, 0)
-	same := 0
-	for i := 0; i < len(got.Pix); i += 4 {
-		if got.Pix[i] == want.Pix[i] && got.Pix[i+1] == want.Pix[i+1] && got.Pix[i+2] == want.Pix[i+2] {
-			same++
-		}
-	}
-	if same != 0 {
-		t.Errorf("%d pixels of a frame drawn with a wrong palette lookup still match the reference", same)
+	for _, m := range mutations {
+		t.Run(m.name, func(t *testing.T) {
+			shaderSources = func() [numKinds]string {
+				s := saved()
+				broken := strings.Replace(s[m.kind], m.old, m.new, 1)
+				if broken == s[m.kind] {
+					panic("the shader no longer has the code this test breaks: " + m.old)
+				}
+				s[m.kind] = broken
+				return s
+			}
+			clk := &clock{now: frames(20)} // blinking characters hidden
+			d := openDisplay(t, WebGPU, clk)
+			p, err := d.NewPresenter(newCanvas(t, 640, 400))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			s := m.s()
+			if err := p.Present(s); err != nil {
+				fatal(t, err)
+			}
+			got := mustSnapshot(t, p)
+			want := Reference(s, surface.PhaseAt(clk.now), 640, 400, 0)
+			same, differ := 0, 0
+			for i := 0; i < len(got.Pix); i += 4 {
+				if got.Pix[i] == want.Pix[i] && got.Pix[i+1] == want.Pix[i+1] && got.Pix[i+2] == want.Pix[i+2] {
+					same++
+				} else {
+					differ++
+				}
+			}
+			if differ == 0 {
+				t.Fatal("a broken shader drew exactly the reference picture")
+			}
+			if m.allDiffer && same != 0 {
+				t.Errorf("%d pixels still match the reference", same)
+			}
+			t.Logf("%d pixels differ", differ)
+		})
 	}
 }
 
@@ -584,6 +614,22 @@ func BenchmarkPresent(b *testing.B) {
 					}
 				})
 			}
+			// Drawing again with nothing to upload (a resize, a blink).
+			b.Run(backend+"/"+sc.name+"/redraw", func(b *testing.B) {
+				for b.Loop() {
+					b.StopTimer()
+					if gp != nil {
+						if err := gp.wait(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					p.Resize(sc.w, sc.h, 0)
+					b.StartTimer()
+					if err := p.Present(s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run(backend+"/"+sc.name+"/idle", func(b *testing.B) {
 				for b.Loop() {
 					if err := p.Present(s); err != nil {
