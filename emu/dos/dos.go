@@ -83,7 +83,6 @@ type dosState struct {
 	finds       []string         // directories of find first/next searches, by id
 	findIDs     map[string]int
 	dirs        map[string]*dirListing
-	umbLink     bool
 	pendingScan uint8 // the scan code of an extended key, for the next read
 	line        lineEdit
 	template    []byte // the last line typed (F3)

@@ -264,13 +264,14 @@ func (m *Machine) dosStrategy() { // 58h
 	case 1:
 		m.dos.strategy = m.bx()
 	case 2:
-		if m.dos.umbLink {
-			m.setAL(1)
-		} else {
-			m.setAL(0)
-		}
+		m.setAL(0)
 	case 3:
-		m.dos.umbLink = m.bx() != 0
+		if m.bx() != 0 {
+			// There are no upper memory blocks to link, as in a DOS
+			// without DOS=UMB.
+			m.fail(errInvalidFunction)
+			return
+		}
 	default:
 		m.fail(errInvalidFunction)
 		return
