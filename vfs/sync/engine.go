@@ -75,7 +75,11 @@ type Engine struct {
 	// lastHeads and replan let a pass with nothing new skip reconciling.
 	lastHeads []crdt.Hash
 	replan    atomic.Bool
+	wrote     atomic.Int64          // files written this pass, not yet flushed
 	chunkAt   map[[32]byte]chunkLoc // where this replica holds each chunk
+	// fetched holds chunks of files not yet in place (up to maxFetched).
+	fetched      map[[32]byte][]byte
+	fetchedBytes int64
 
 	kick    chan struct{} // wakes the main loop
 	docKick chan struct{} // wakes the node loop (the document changed here)
@@ -217,12 +221,19 @@ func (e *Engine) statusLocked() Status {
 	switch {
 	case e.node != nil && !e.online:
 		s.State = "offline"
-	case s.Files > 0 || s.Waiting > 0 || (e.node != nil && !e.inSync):
+	case s.Files > 0 || s.Waiting > 0 || (e.node != nil && !e.inSync) || !e.reconciledLocked():
 		s.State = "syncing"
 	default:
 		s.State = "synced"
 	}
 	return s
+}
+
+// reconciledLocked reports whether the last pass saw the document as it
+// is now (else what arrived since is not on disk yet).
+func (e *Engine) reconciledLocked() bool {
+	h, err := e.doc.Heads()
+	return err == nil && crdt.HeadsEqual(h, e.lastHeads)
 }
 
 // Durability reports, for every file the folder holds, where it is safe.
@@ -298,6 +309,7 @@ type change struct {
 	fi     fs.FileInfo
 	chunks []byte
 	size   int64
+	onNode bool // its chunks are on the node already
 }
 
 // Scan runs one pass: take local changes into the document, settle
@@ -310,6 +322,7 @@ func (e *Engine) Scan(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	changes = e.uploadFirst(ctx, changes)
 	e.mu.Lock()
 	heads, err := e.doc.Heads()
 	if err != nil {
@@ -328,6 +341,16 @@ func (e *Engine) Scan(ctx context.Context) error {
 		return err
 	}
 	e.execute(ctx, plan)
+	e.mu.Lock()
+	if len(e.pending) == 0 {
+		e.fetched, e.fetchedBytes = nil, 0
+	}
+	e.mu.Unlock()
+	if e.wrote.Swap(0) > 0 {
+		if err := e.folder.Sync(); err != nil { // before the index says the files are in place
+			return err
+		}
+	}
 	e.upload(ctx)
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -527,6 +550,11 @@ func (e *Engine) reconcileLocked(changes []change) ([]op, error) {
 			v := &Version{Dev: dev, MtimeUs: c.fi.ModTime().UnixMicro(), Size: c.size, Mode: uint32(c.fi.Mode().Perm()),
 				ChunkSize: e.cfg.ChunkSize, Chunks: c.chunks}
 			nie := &indexEntry{Kind: KindFile, Size: c.fi.Size(), MtimeNs: c.fi.ModTime().UnixNano(), Mode: v.Mode, ChunkSize: v.ChunkSize, Chunks: c.chunks}
+			defer func() {
+				if c.onNode && nie.VID != "" {
+					e.idx.Cloud[nie.VID] = true
+				}
+			}()
 			if ie != nil && ie.Kind == KindFile && ie.ID != "" && t.Entries[ie.ID] != nil {
 				if bytes.Equal(ie.Chunks, c.chunks) && ie.Size == c.size && ie.Mode == v.Mode {
 					nie.ID, nie.VID = ie.ID, ie.VID // touched, not changed
@@ -587,7 +615,9 @@ func (e *Engine) reconcileLocked(changes []change) ([]op, error) {
 		e.dirty = true
 		e.kickDoc()
 	}
-	return e.planLocked(items), nil
+	ops := e.planLocked(items)
+	e.log.Debug("sync: reconciled", "entries", len(t.Entries), "items", len(items), "ops", len(ops), "local", local)
+	return ops, nil
 }
 
 // planLocked lists what to do so that the disk holds items.
@@ -862,6 +892,7 @@ func (e *Engine) write(ctx context.Context, o op) error {
 	if err != nil {
 		return err
 	}
+	e.wrote.Add(1)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	nie := &indexEntry{ID: o.item.EntryID, VID: o.item.VID, Kind: KindFile, Size: fi.Size(),
@@ -911,6 +942,9 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// maxFetched bounds the chunks kept for files not in place yet.
+const maxFetched = 64 << 20
+
 // chunk returns chunk id (expected n bytes long).
 func (e *Engine) chunk(ctx context.Context, id [32]byte, _ int, n int64) ([]byte, error) {
 	if b := e.localChunk(id, n); b != nil {
@@ -919,6 +953,12 @@ func (e *Engine) chunk(ctx context.Context, id [32]byte, _ int, n int64) ([]byte
 	if e.chunks == nil {
 		return nil, errors.New("chunk not here and no node to fetch it from")
 	}
+	e.mu.Lock()
+	b, ok := e.fetched[id]
+	e.mu.Unlock()
+	if ok {
+		return b, nil
+	}
 	b, err := e.chunks.GetChunk(ctx, fabrik.ID(id), int(n))
 	if err != nil {
 		return nil, err
@@ -926,6 +966,17 @@ func (e *Engine) chunk(ctx context.Context, id [32]byte, _ int, n int64) ([]byte
 	if int64(len(b)) != n || sha256.Sum256(b) != id {
 		return nil, fmt.Errorf("%w: chunk %x", fabrik.ErrCorrupt, id[:8])
 	}
+	// Keep it until the file is in place: a write that fails on a later
+	// chunk (not uploaded yet) does not fetch this one again.
+	e.mu.Lock()
+	if e.fetchedBytes+n <= maxFetched {
+		if e.fetched == nil {
+			e.fetched = map[[32]byte][]byte{}
+		}
+		e.fetched[id] = b
+		e.fetchedBytes += n
+	}
+	e.mu.Unlock()
 	return b, nil
 }
 
@@ -960,6 +1011,61 @@ func (e *Engine) localChunk(id [32]byte, n int64) []byte {
 		return nil
 	}
 	return b
+}
+
+// uploadFirst sends the chunks of changed files to the node before their
+// versions enter the document, so that while this device is online no
+// other device learns of a version whose bytes it cannot get. A file that
+// changes meanwhile is left for the next pass. Offline, changes are taken
+// in at once and their chunks follow when the node is back.
+func (e *Engine) uploadFirst(ctx context.Context, changes []change) []change {
+	e.mu.Lock()
+	online := e.online
+	e.mu.Unlock()
+	if e.chunks == nil || !online {
+		return changes
+	}
+	var ids []fabrik.ID
+	seen := map[fabrik.ID]bool{}
+	for _, c := range changes {
+		for i := 0; i+32 <= len(c.chunks); i += 32 {
+			if id := fabrik.ID(c.chunks[i : i+32]); !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return changes
+	}
+	ok, err := e.chunks.HasChunks(ctx, ids)
+	if err != nil {
+		return changes // offline after all: take them in, send later
+	}
+	has := make(map[fabrik.ID]bool, len(ids))
+	for i, id := range ids {
+		has[id] = ok[i]
+	}
+	var hmu gosync.Mutex
+	out := changes[:0]
+	for _, c := range changes {
+		if c.gone || c.kind != KindFile || len(c.chunks) == 0 {
+			c.onNode = c.kind == KindFile && !c.gone
+			out = append(out, c)
+			continue
+		}
+		ie := &indexEntry{Chunks: c.chunks, ChunkSize: e.cfg.ChunkSize}
+		if err := e.uploadFile(ctx, c.path, ie, has, &hmu); err != nil {
+			if strings.Contains(err.Error(), "changed while") {
+				continue // being written: next pass
+			}
+			out = append(out, c) // node trouble: take it in, send later
+			continue
+		}
+		c.onNode = true
+		out = append(out, c)
+	}
+	return out
 }
 
 // upload sends the chunks of local versions the node lacks: one batched
@@ -1114,9 +1220,15 @@ func (e *Engine) nodeLoop() {
 	defer e.done.Done()
 	backoff := 250 * time.Millisecond
 	for e.ctx.Err() == nil {
-		err := e.nodeSession()
+		heard, err := e.nodeSession()
 		if e.ctx.Err() != nil {
 			return
+		}
+		if heard {
+			backoff = 250 * time.Millisecond
+		}
+		if err == nil {
+			continue // cut short by a local change: start again at once
 		}
 		e.mu.Lock()
 		if e.online {
@@ -1124,9 +1236,7 @@ func (e *Engine) nodeLoop() {
 		}
 		e.online = false
 		e.inSync = false
-		if err != nil {
-			e.lastErr = err.Error()
-		}
+		e.lastErr = err.Error()
 		e.mu.Unlock()
 		e.Kick()
 		select {
@@ -1141,8 +1251,11 @@ func (e *Engine) nodeLoop() {
 // nodeSession is one sync session with the node; it returns when the
 // node cannot be reached (or a request had to be abandoned, which may
 // have lost a message: a fresh session starts from a clean state).
-func (e *Engine) nodeSession() error {
+func (e *Engine) nodeSession() (heard bool, err error) {
 	session := randomHex(12)
+	// Chunks of versions made offline go first, so that the document
+	// does not name bytes the node cannot serve.
+	e.upload(e.ctx)
 	e.mu.Lock()
 	st := e.doc.NewSyncState()
 	e.mu.Unlock()
@@ -1151,7 +1264,6 @@ func (e *Engine) nodeSession() error {
 		st.Close()
 		e.mu.Unlock()
 	}()
-	heard := false
 	for {
 		e.mu.Lock()
 		select { // this message covers every change made so far
@@ -1165,7 +1277,7 @@ func (e *Engine) nodeSession() error {
 		}
 		e.mu.Unlock()
 		if err != nil {
-			return err
+			return heard, err
 		}
 		rctx, cancel := context.WithTimeout(e.ctx, MaxWait+15*time.Second)
 		var interrupted atomic.Bool
@@ -1186,14 +1298,14 @@ func (e *Engine) nodeSession() error {
 		cancel()
 		if interrupted.Load() {
 			e.kickDoc()
-			return nil // start over: the node's answer may have been lost
+			return heard, nil // start over: the node's answer may have been lost
 		}
 		if err != nil {
-			return err
+			return heard, err
 		}
 		heard = true
 		if err := e.received(st, resp, before); err != nil {
-			return err
+			return heard, err
 		}
 	}
 }
@@ -1202,6 +1314,7 @@ func (e *Engine) nodeSession() error {
 func (e *Engine) received(st crdt.SyncState, resp []byte, before []crdt.Hash) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.log.Debug("sync: node answered", "bytes", len(resp))
 	if !e.online {
 		e.log.Info("sync: node reached")
 		e.lastErr = ""
@@ -1225,6 +1338,7 @@ func (e *Engine) received(st crdt.SyncState, resp []byte, before []crdt.Hash) er
 
 // ackedLocked notes that the node holds the document up to heads.
 func (e *Engine) ackedLocked(heads []crdt.Hash) {
+	e.log.Debug("sync: node has it all", "heads", len(heads))
 	e.acked = heads
 	if !e.inSync {
 		e.inSync = true

@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -28,7 +30,7 @@ import (
 // cluster is a real cloud node (fabrik's chunk store and this package's
 // document server) on a loopback port, and replicas syncing through it.
 type cluster struct {
-	t         *testing.T
+	t         testing.TB
 	addr      string
 	docDir    string
 	chunks    *chunkstore.Mem
@@ -40,7 +42,7 @@ type cluster struct {
 	room      string
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	c := &cluster{t: t, docDir: t.TempDir(), chunks: chunkstore.NewMem(), manifests: chunkstore.NewMem(), room: "r" + randomHex(4)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -62,17 +64,28 @@ func (c *cluster) start(ln net.Listener) {
 	s.Register(mux)
 	c.sync = s
 	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/chunks/") && r.URL.Path != "/api/chunks/has" {
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		mux.ServeHTTP(sw, r)
+		if strings.HasPrefix(r.URL.Path, "/api/chunks/") && r.URL.Path != "/api/chunks/has" && sw.status/100 == 2 {
 			if r.Method == http.MethodGet {
-				c.chunkGets.Add(1)
+				c.chunkGets.Add(1) // chunks that travelled (a 404 for one not uploaded yet moves nothing)
 			} else if r.Method == http.MethodPut {
 				c.chunkPuts.Add(1)
 			}
 		}
-		mux.ServeHTTP(w, r)
 	})
 	c.srv = &http.Server{Handler: count}
 	go c.srv.Serve(ln)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // kill stops the node at once: open requests are cut and documents not
@@ -104,6 +117,8 @@ func (c *cluster) restart() {
 // netSwitch is an http.RoundTripper that can cut a replica off.
 type netSwitch struct {
 	down  atomic.Bool
+	sent  atomic.Int64 // request bodies, bytes
+	recv  atomic.Int64 // response bodies, bytes
 	mu    gosync.Mutex
 	inner http.RoundTripper
 	live  map[*http.Request]context.CancelFunc
@@ -118,14 +133,30 @@ func (n *netSwitch) RoundTrip(r *http.Request) (*http.Response, error) {
 	n.mu.Lock()
 	n.live[r] = cancel
 	n.mu.Unlock()
+	if r.ContentLength > 0 {
+		n.sent.Add(r.ContentLength)
+	}
 	resp, err := n.inner.RoundTrip(r)
 	n.mu.Lock()
 	delete(n.live, r)
 	n.mu.Unlock()
 	if err != nil {
 		cancel()
+		return nil, err
 	}
-	return resp, err
+	resp.Body = &countingBody{ReadCloser: resp.Body, n: &n.recv}
+	return resp, nil
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	k, err := c.ReadCloser.Read(p)
+	c.n.Add(int64(k))
+	return k, err
 }
 
 func (n *netSwitch) set(up bool) {
@@ -137,6 +168,14 @@ func (n *netSwitch) set(up bool) {
 		}
 		n.mu.Unlock()
 	}
+}
+
+// testLog logs to stderr when NACHO_SYNC_LOG is set.
+func testLog(name string) *slog.Logger {
+	if os.Getenv("NACHO_SYNC_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})).With("replica", name)
 }
 
 type replica struct {
@@ -166,7 +205,7 @@ func (r *replica) open() {
 		r.c.t.Fatal(err)
 	}
 	r.e, err = Open(Config{Folder: folder, State: st, Server: "http://" + r.c.addr, Room: r.c.room, Secret: "s3cret",
-		HTTPClient: &http.Client{Transport: r.net}, ScanInterval: 20 * time.Millisecond, Settle: time.Millisecond})
+		HTTPClient: &http.Client{Transport: r.net}, ScanInterval: 20 * time.Millisecond, Settle: time.Millisecond, Log: testLog(r.name)})
 	if err != nil {
 		r.c.t.Fatal(err)
 	}
@@ -236,32 +275,48 @@ func describeTree(m map[string]string) string {
 
 // converge waits until all replicas hold identical folders and say
 // "synced", and returns that folder.
-func converge(t *testing.T, timeout time.Duration, rs ...*replica) map[string]string {
+func converge(t testing.TB, timeout time.Duration, rs ...*replica) map[string]string {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	for {
-		same := true
-		first := rs[0].tree()
-		for _, r := range rs[1:] {
-			if !equalTrees(first, r.tree()) {
-				same = false
-				break
+	allSynced := func() bool {
+		for _, r := range rs {
+			r.e.Scan(context.Background()) // the status is about what the engine has seen
+			if st := r.e.Status(); st.State != "synced" {
+				return false
 			}
 		}
-		if same {
-			synced := true
-			for _, r := range rs {
-				if st := r.e.Status(); st.State != "synced" {
-					synced = false
+		return true
+	}
+	for {
+		// Status before and after the trees, so that a pass in between
+		// cannot make a stale tree look final.
+		if allSynced() {
+			first := rs[0].tree()
+			same := true
+			for _, r := range rs[1:] {
+				if !equalTrees(first, r.tree()) {
+					same = false
+					break
 				}
 			}
-			if synced {
+			if same && allSynced() {
 				return first
 			}
 		}
 		if time.Now().After(deadline) {
 			for _, r := range rs {
-				t.Logf("%s (%s):\n%s", r.name, r.e.Status(), describeTree(r.tree()))
+				r.e.mu.Lock()
+				var stuck []string
+				for p, why := range r.e.pending {
+					stuck = append(stuck, p+": "+why)
+				}
+				for p, ie := range r.e.idx.Paths {
+					if ie.Kind == KindFile && !r.e.idx.Cloud[ie.VID] {
+						stuck = append(stuck, fmt.Sprintf("%s: not on the node (%s)", p, ie.VID))
+					}
+				}
+				r.e.mu.Unlock()
+				t.Logf("%s (%s, %v):\n%s", r.name, r.e.Status(), stuck, describeTree(r.tree()))
 			}
 			t.Fatalf("replicas did not converge in %v", timeout)
 		}

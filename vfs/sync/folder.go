@@ -31,6 +31,10 @@ type Folder interface {
 	Mkdir(p string, mode fs.FileMode) error
 	// Rename moves a file (replacing newp if it is a file).
 	Rename(oldp, newp string) error
+	// Sync returns once everything written so far is durable. The engine
+	// calls it before it records files as in place, rather than syncing
+	// each file as it is written.
+	Sync() error
 }
 
 // tmpPrefix starts the names of the engine's temporary files.
@@ -154,9 +158,6 @@ func (f *DirFolder) WriteFile(p string, r io.Reader, mode fs.FileMode, mtime tim
 	if err := tmp.Chmod(mode & 0o777); err != nil {
 		return nil, err
 	}
-	if err := tmp.Sync(); err != nil {
-		return nil, err
-	}
 	if err := tmp.Close(); err != nil {
 		return nil, err
 	}
@@ -197,3 +198,6 @@ func (f *DirFolder) Rename(oldp, newp string) error {
 	}
 	return os.Rename(a, b)
 }
+
+// Sync flushes what was written (see hostSync).
+func (f *DirFolder) Sync() error { return hostSync(f.root) }
