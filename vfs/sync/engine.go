@@ -210,7 +210,10 @@ func (e *Engine) Status() Status {
 }
 
 func (e *Engine) statusLocked() Status {
-	s := Status{Files: len(e.pending), Waiting: e.idx.Waiting, Problem: e.lastErr}
+	s := Status{Files: len(e.pending), Problem: e.lastErr}
+	if e.node != nil {
+		s.Waiting = e.idx.Waiting // with no node there is nothing to wait for
+	}
 	for p, ie := range e.idx.Paths {
 		if ie.Kind == KindFile && ie.VID != "" && !e.idx.Cloud[ie.VID] && e.node != nil {
 			if _, ok := e.pending[p]; !ok {

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -25,6 +26,8 @@ import (
 
 	"github.com/nachoos/nacho/fabrik/chunkstore"
 	"github.com/nachoos/nacho/fabrik/node"
+	"github.com/nachoos/nacho/vfs"
+	"github.com/nachoos/nacho/vfs/memfs"
 )
 
 // cluster is a real cloud node (fabrik's chunk store and this package's
@@ -179,6 +182,7 @@ func testLog(name string) *slog.Logger {
 }
 
 type replica struct {
+	v     *vfs.VFS // a VFS replica (else a host directory)
 	name  string
 	dir   string
 	state string
@@ -214,6 +218,16 @@ func (r *replica) open() {
 
 func (r *replica) write(p, content string) {
 	r.c.t.Helper()
+	if r.v != nil {
+		full := "/folder/" + p
+		if err := r.v.MkdirAll(path.Dir(full), 0o755); err != nil {
+			r.c.t.Fatal(err)
+		}
+		if err := r.v.WriteFile(full, []byte(content), 0o644); err != nil {
+			r.c.t.Fatal(err)
+		}
+		return
+	}
 	full := filepath.Join(r.dir, filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 		r.c.t.Fatal(err)
@@ -235,6 +249,19 @@ func (r *replica) read(p string) string {
 // folder.
 func (r *replica) tree() map[string]string {
 	m := map[string]string{}
+	if r.v != nil {
+		f, _ := NewVFSFolder(r.v, "/folder")
+		f.Walk(func(p string, fi fs.FileInfo) error {
+			if fi.IsDir() {
+				m[p] = "/"
+			} else {
+				b, _ := r.v.ReadFile("/folder/" + p)
+				m[p] = string(b)
+			}
+			return nil
+		})
+		return m
+	}
 	filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || p == r.dir {
 			return nil
@@ -623,4 +650,54 @@ func randomRun(t *testing.T, seed uint64, n, steps int) {
 	}
 	tr := converge(t, 60*time.Second, rs...)
 	t.Logf("seed %d: %d paths, %d conflict copies", seed, len(tr), len(conflictCopies(tr)))
+}
+
+// vfsReplica syncs a folder of a RAM-disk VFS, as the page does with its
+// own file systems.
+func (c *cluster) vfsReplica(name string) *replica {
+	v := vfs.New(memfs.New(memfs.Options{}))
+	if err := v.MkdirAll("/folder", 0o755); err != nil {
+		c.t.Fatal(err)
+	}
+	r := &replica{v: v, name: name, c: c}
+	folder, err := NewVFSFolder(v, "/folder")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	st, err := NewVFSState(v, "/state")
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	r.net = &netSwitch{inner: &http.Transport{}, live: map[*http.Request]context.CancelFunc{}}
+	r.e, err = Open(Config{Folder: folder, State: st, Server: "http://" + c.addr, Room: c.room, Secret: "s3cret",
+		HTTPClient: &http.Client{Transport: r.net}, ScanInterval: 20 * time.Millisecond, Settle: time.Millisecond, Log: testLog(name)})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.t.Cleanup(func() { r.e.Close() })
+	return r
+}
+
+// TestVFSFolderWithHostFolder: a folder of Nacho's VFS (what the page
+// syncs) and a host directory converge through the node.
+func TestVFSFolderWithHostFolder(t *testing.T) {
+	c := newCluster(t)
+	host, page := c.replica("host"), c.vfsReplica("page")
+	host.write("docs/from-host.txt", "hello from the host")
+	page.write("notes/from-page.txt", "hello from the page")
+	page.write("big.bin", strings.Repeat("page bytes ", 200_000))
+	tr := converge(t, 20*time.Second, host, page)
+	if tr["docs/from-host.txt"] != "hello from the host" || tr["notes/from-page.txt"] != "hello from the page" || len(tr["big.bin"]) != 2_200_000 {
+		t.Fatalf("after creates:\n%s", describeTree(tr))
+	}
+	page.write("docs/from-host.txt", "edited in the page")
+	if err := page.v.Remove("/folder/notes/from-page.txt"); err != nil {
+		t.Fatal(err)
+	}
+	tr = converge(t, 20*time.Second, host, page)
+	if tr["docs/from-host.txt"] != "edited in the page" || tr["notes/from-page.txt"] != "" {
+		if _, there := tr["notes/from-page.txt"]; there || tr["docs/from-host.txt"] != "edited in the page" {
+			t.Fatalf("after edit and delete:\n%s", describeTree(tr))
+		}
+	}
 }
