@@ -333,6 +333,7 @@ func (m *Machine) readStream(f *openFile, seg, off uint16, n int) (int, bool, er
 			if f.in.drained() {
 				break
 			}
+			m.block()
 			return 0, false, nil
 		}
 		m.write(seg, off+uint16(f.partial), buf[:k])

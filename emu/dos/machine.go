@@ -175,6 +175,12 @@ type Machine struct {
 	dos   dosState
 	fsys  *vfs.VFS
 
+	// Ctrl-C from outside the machine (a terminal's SIGINT).
+	intrMu      sync.Mutex
+	intrPending bool
+	intrSent    bool
+	intrKill    bool
+
 	unknown map[string]bool
 	done    bool
 	code    int
@@ -316,8 +322,8 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 		defer m.present(true)
 	}
 	for !m.done {
-		if ctx.Err() != nil {
-			return 0, ErrKilled
+		if ctx.Err() != nil || m.serviceInterrupt() {
+			return 130, ErrKilled
 		}
 		m.service()
 		if m.done {
@@ -533,8 +539,10 @@ func (m *Machine) stopInput() {
 	}
 }
 
-// flushOut writes batched console output to the host.
+// flushOut writes batched console output, and what the redirected
+// handles hold, to the host.
 func (m *Machine) flushOut() {
+	m.flushStreams()
 	m.outMu.Lock()
 	b := m.out
 	m.out = nil
