@@ -19,11 +19,12 @@ all: build
 build: web-deps
 	scripts/sync-automerge.sh
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -o web/dist/kernel.wasm ./cmd/nacho-wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -o web/dist/net.wasm ./cmd/nacho-net
 	cp $(WASM_EXEC) web/dist/wasm_exec.js
 	mkdir -p web/dist/vendor
 	cp web/node_modules/@xterm/xterm/lib/xterm.js web/node_modules/@xterm/xterm/css/xterm.css \
 	   web/node_modules/@xterm/addon-fit/lib/addon-fit.js web/dist/vendor/
-	$(GO) run ./web/build web/dist/kernel.wasm
+	$(GO) run ./web/build web/dist/kernel.wasm web/dist/net.wasm
 	$(GO) build -trimpath -o bin/nacho ./cmd/nacho
 
 web-deps: web/node_modules/.package-lock.json
@@ -75,4 +76,4 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
 clean:
-	rm -rf bin web/dist/kernel.wasm* web/dist/wasm_exec.js web/dist/vendor
+	rm -rf bin web/dist/*.wasm* web/dist/wasm_exec.js web/dist/vendor

@@ -43,11 +43,13 @@ var distFS embed.FS
 // (what nacho.js asks for) → where the bytes are.
 var hashed = []struct{ name, src string }{
 	{"kernel.wasm", "dist/kernel.wasm"},
+	{"net.wasm", "dist/net.wasm"},
 	{"wasm_exec.js", "dist/wasm_exec.js"},
 	{"xterm.js", "dist/vendor/xterm.js"},
 	{"xterm.css", "dist/vendor/xterm.css"},
 	{"addon-fit.js", "dist/vendor/addon-fit.js"},
 	{"worker.js", "static/worker.js"},
+	{"rtc-proxy.js", "static/rtc-proxy.js"},
 	{"desktop.js", "static/desktop.js"},
 	{"nacho.css", "static/nacho.css"},
 }

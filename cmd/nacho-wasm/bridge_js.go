@@ -83,6 +83,8 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 		if c := b.tty(id); c != nil {
 			c.tty.Hangup()
 		}
+	case "answer":
+		answered(id, m.Get("value"))
 	case "win-canvas":
 		canvas := m.Get("canvas")
 		go b.view.canvas(id, canvas)

@@ -2,39 +2,15 @@
 
 package main
 
-import "syscall/js"
+import "github.com/nachoos/nacho/internal/webworker"
 
-// obj is a message being built for postMessage.
-type obj = map[string]any
+// Short names for the shared browser glue.
+type obj = webworker.Obj
 
-var uint8Array = js.Global().Get("Uint8Array")
-
-// bytesToJS copies b into a new Uint8Array.
-func bytesToJS(b []byte) js.Value {
-	a := uint8Array.New(len(b))
-	js.CopyBytesToJS(a, b)
-	return a
-}
-
-// bytesFromJS copies a Uint8Array (or a string, as UTF-8) into Go.
-func bytesFromJS(v js.Value) []byte {
-	switch {
-	case v.Type() == js.TypeString:
-		return []byte(v.String())
-	case v.InstanceOf(uint8Array):
-		b := make([]byte, v.Get("byteLength").Int())
-		js.CopyBytesToGo(b, v)
-		return b
-	}
-	return nil
-}
-
-// post sends a message to the page. Values of type js.Value pass as they
-// are; a message whose "data" is a Uint8Array transfers its buffer.
-func post(m obj) {
-	var transfer []any
-	if d, ok := m["data"].(js.Value); ok && d.InstanceOf(uint8Array) {
-		transfer = append(transfer, d.Get("buffer"))
-	}
-	js.Global().Call("nachoPost", m, transfer)
-}
+var (
+	bytesToJS   = webworker.BytesToJS
+	bytesFromJS = webworker.BytesFromJS
+	post        = webworker.Post
+	hostYield   = webworker.HostYield
+	envFrom     = webworker.EnvFrom
+)

@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/nachoos/nacho/internal/webworker"
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/kernel/coreutils"
 	_ "github.com/nachoos/nacho/kernel/sh"
@@ -20,7 +21,10 @@ func main() {
 	opts := js.Global().Get("nachoBootOptions")
 	coreutils.Version = opts.Get("build").String()
 	if opts.Get("mode").String() == "process" {
-		guestMain(opts)
+		webworker.RunGuest(opts, func(name string) (kernel.Main, bool) {
+			r, ok := kernel.LookupRunner(name)
+			return r.Main, ok
+		})
 		return
 	}
 	st, err := mountFilesystems(opts)
@@ -32,7 +36,7 @@ func main() {
 	k := kernel.New(kernel.Config{
 		Host: b,
 		FS:   st.fs,
-		Env:  envFrom(opts.Get("env")),
+		Env:  kernelEnv(opts),
 		// One thread: guests take turns, and every few milliseconds the
 		// event loop gets its turn so the shell and the page stay live.
 		Sched: kernel.SchedConfig{Slots: 1, Slice: 4 * time.Millisecond, YieldEvery: 8 * time.Millisecond, HostYield: hostYield},
@@ -48,15 +52,6 @@ func main() {
 	post(obj{"type": "ready", "build": coreutils.Version, "exclusive": st.exclusive, "warning": st.warning})
 	js.Global().Call("nachoFlushPending")
 	select {}
-}
-
-// hostYield returns after the worker's event loop has run once.
-func hostYield() {
-	done := make(chan struct{})
-	cb := js.FuncOf(func(js.Value, []js.Value) any { close(done); return nil })
-	js.Global().Call("nachoYield", cb)
-	<-done
-	cb.Release()
 }
 
 func fatal(err error) {
@@ -87,15 +82,13 @@ func abs(n int) int {
 	return n
 }
 
-func envFrom(v js.Value) map[string]string {
-	env := map[string]string{}
-	if !v.Truthy() {
-		return env
-	}
-	keys := js.Global().Get("Object").Call("keys", v)
-	for i := 0; i < keys.Length(); i++ {
-		k := keys.Index(i).String()
-		env[k] = v.Get(k).String()
+// kernelEnv is the environment of the page's processes: what the embedding
+// page asked for, and where the node that served the page is (the peer
+// program's default server).
+func kernelEnv(opts js.Value) map[string]string {
+	env := envFrom(opts.Get("env"))
+	if s := opts.Get("server"); s.Type() == js.TypeString && env["NACHO_SERVER"] == "" {
+		env["NACHO_SERVER"] = s.String()
 	}
 	return env
 }

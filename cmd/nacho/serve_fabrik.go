@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // The cloud node's fabrik parts in `nacho serve`: signaling, the chunk and

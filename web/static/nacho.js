@@ -152,6 +152,107 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
   }
 
+  // ------------------------------------------------------------- WebRTC host
+
+  // rtcHost runs the real RTCPeerConnections for a worker's stand-ins (see
+  // rtc-proxy.js): browsers offer WebRTC to windows only. It only moves
+  // messages and mirrors state; it does no protocol work of its own.
+  function rtcHost(port) {
+    var objs = new Map();
+    var nextIn = -1; // ids of channels the remote side opened
+    // localStorage['nacho.debug'] = 'rtc' logs what passes.
+    var debug = false;
+    try { debug = /rtc/.test(localStorage.getItem('nacho.debug') || ''); } catch (e) { /* no storage */ }
+    function post(m, t) {
+      if (debug && m.type !== 'message') console.debug('nacho rtc ->worker', JSON.stringify(m).slice(0, 200));
+      port.postMessage(m, t || []);
+    }
+    function desc(d) { return d ? { type: d.type, sdp: d.sdp } : null; }
+    function pcState(pc) {
+      return {
+        connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState,
+        iceGatheringState: pc.iceGatheringState, signalingState: pc.signalingState,
+        localDescription: desc(pc.localDescription), remoteDescription: desc(pc.remoteDescription),
+        currentLocalDescription: desc(pc.currentLocalDescription), currentRemoteDescription: desc(pc.currentRemoteDescription),
+        pendingLocalDescription: desc(pc.pendingLocalDescription), pendingRemoteDescription: desc(pc.pendingRemoteDescription),
+        canTrickleIceCandidates: pc.canTrickleIceCandidates
+      };
+    }
+    function dcInfo(dc) {
+      return {
+        label: dc.label, ordered: dc.ordered, protocol: dc.protocol, negotiated: dc.negotiated,
+        maxRetransmits: dc.maxRetransmits, maxPacketLifeTime: dc.maxPacketLifeTime, id: dc.id, readyState: dc.readyState
+      };
+    }
+    function wireDC(dc, id) {
+      dc.binaryType = 'arraybuffer';
+      function ev(type, extra) {
+        var m = { obj: id, type: type, readyState: dc.readyState, sctpId: dc.id, buffered: dc.bufferedAmount };
+        return Object.assign(m, extra || {});
+      }
+      dc.onopen = function () { post(ev('open')); };
+      dc.onclosing = function () { post(ev('closing')); };
+      dc.onclose = function () { post(ev('close')); objs.delete(id); };
+      dc.onerror = function (e) { post(ev('error', { error: String(e.error && e.error.message || 'error') })); };
+      dc.onbufferedamountlow = function () { post(ev('bufferedamountlow')); };
+      dc.onmessage = function (e) {
+        if (typeof e.data === 'string') { post({ obj: id, type: 'message', data: e.data }); return; }
+        var u = new Uint8Array(e.data);
+        post({ obj: id, type: 'message', data: u }, [u.buffer]);
+      };
+    }
+    function wirePC(pc, id) {
+      pc.onicecandidate = function (e) {
+        post({ obj: id, type: 'icecandidate', candidate: e.candidate ? e.candidate.toJSON() : null, state: pcState(pc) });
+      };
+      ['connectionstatechange', 'iceconnectionstatechange', 'icegatheringstatechange', 'signalingstatechange', 'negotiationneeded'].forEach(function (t) {
+        pc['on' + t] = function () { post({ obj: id, type: t, state: pcState(pc) }); };
+      });
+      pc.ondatachannel = function (e) {
+        var did = nextIn--;
+        objs.set(did, e.channel);
+        wireDC(e.channel, did);
+        post({ obj: id, type: 'datachannel', dc: did, info: dcInfo(e.channel), state: pcState(pc) });
+      };
+    }
+    port.onmessage = function (e) {
+      var m = e.data, o = objs.get(m.obj);
+      if (debug && !m.send) console.debug('nacho rtc <-worker', JSON.stringify(m).slice(0, 200));
+      try {
+        if (m.make === 'pc') {
+          var pc = new RTCPeerConnection(m.config);
+          objs.set(m.obj, pc);
+          wirePC(pc, m.obj);
+        } else if (m.make === 'dc') {
+          var dc = objs.get(m.pc).createDataChannel(m.label, m.opts);
+          objs.set(m.obj, dc);
+          wireDC(dc, m.obj);
+        } else if (m.call) {
+          Promise.resolve(o[m.call].apply(o, m.args)).then(function (v) {
+            post({ reply: m.id, ok: true, value: v && v.sdp !== undefined ? desc(v) : v, state: pcState(o) });
+          }, function (err) {
+            post({ reply: m.id, ok: false, error: { name: err.name, message: err.message }, state: pcState(o) });
+          });
+        } else if (m.send) {
+          if (!o) return;
+          var n = typeof m.data === 'string' ? m.data.length : m.data.byteLength;
+          o.send(m.data);
+          post({ obj: m.obj, type: 'buffered', buffered: o.bufferedAmount, acked: n, readyState: o.readyState });
+        } else if (m.set === 'configuration') {
+          o.setConfiguration(m.value);
+        } else if (m.set) {
+          o[m.set] = m.value;
+        } else if (m.close) {
+          if (o) o.close();
+          if (o instanceof RTCPeerConnection) objs.delete(m.obj);
+        }
+      } catch (err) {
+        if (m.call) post({ reply: m.id, ok: false, error: { name: err.name, message: err.message } });
+        else console.warn('Nacho: WebRTC for a worker:', err);
+      }
+    };
+  }
+
   // ---------------------------------------------------------------- NachoOS
 
   var utf8 = new TextEncoder();
@@ -262,6 +363,14 @@
       case 'download':
         saveFile(m.name, m.data);
         return;
+      case 'rtc-port': {
+        // The kernel starts a network program: give its worker a line to
+        // WebRTC, which only windows have.
+        var ch = new MessageChannel();
+        rtcHost(ch.port1);
+        this._worker.postMessage({ type: 'answer', id: m.id, value: ch.port2 }, [ch.port2]);
+        return;
+      }
       case 'log':
         console[m.level === 'error' ? 'error' : 'log']('nacho:', m.text);
         return;
@@ -437,11 +546,11 @@
       ui.catch(function () {});
       return Promise.all([
         compileKernel(function (got, total) { screen.progress(got, total); }),
-        Promise.all([fetchText('wasm_exec.js'), fetchText('worker.js')])
+        Promise.all([fetchText('wasm_exec.js'), fetchText('rtc-proxy.js'), fetchText('worker.js')])
       ]).then(function (r) {
         var module = r[0], src = r[1];
         screen.status('Starting the kernel…');
-        var source = src[0] + '\n;\n' + src[1];
+        var source = src.join('\n;\n');
         var url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
         var worker = new Worker(url, { name: 'nacho-kernel' });
         URL.revokeObjectURL(url);
@@ -468,7 +577,11 @@
               // The kernel starts guests in workers of their own from the
               // same code and module.
               workerSource: source,
-              display: options.display || ''
+              display: options.display || '',
+              // The network module loads the first time it is needed.
+              netWasm: ASSETS['net.wasm'] ? assetURL('net.wasm') : '',
+              // The node that served Nacho: the default for peer and sync.
+              server: BASE.replace(/\/$/, '')
             }
           });
           return Promise.all([ready, ui]);

@@ -69,6 +69,7 @@
     self.nachoBootOptions = m.options;
     self.nachoBootModule = m.module;
     self.nachoBootPort = m.port || null; // a guest's line to its kernel
+    if (m.rtcPort && self.nachoInstallRTC) self.nachoInstallRTC(m.rtcPort);
     WebAssembly.instantiate(m.module, go.importObject).then(function (inst) {
       return go.run(inst);
     }).then(function () {

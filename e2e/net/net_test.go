@@ -1,0 +1,99 @@
+//go:build e2e
+
+// Package net tests the page's network module end to end: the peer
+// program in two browser pages, and a page with the native nacho peer.
+package net
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/nachoos/nacho/e2e/e2etest"
+)
+
+func waitID(t *testing.T, ctx context.Context, path string) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		r := Shell(t, ctx, "cat "+path)
+		if id := strings.TrimSpace(r.Stdout); len(id) == 64 {
+			return id
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no id in %s; peer said: %+v", path, Shell(t, ctx, "cat /tmp/share.err"))
+	return ""
+}
+
+// One page shares a folder; another page (its own browser profile) fetches
+// it through the room; then the native nacho peer fetches it too.
+func TestPeerBetweenPagesAndNative(t *testing.T) {
+	srv := StartServe(t)
+	a, b := Browser(t), Browser(t)
+	WaitBoot(t, a, srv.URL)
+	WaitBoot(t, b, srv.URL)
+	Eval[bool](t, a, `(async () => {
+		const u = new Uint8Array(2500000); for (let i = 0; i < u.length; i++) u[i] = (i * 31 + 7) & 255;
+		await window.nacho.writeFile('/home/pics/a.bin', u);
+		await window.nacho.writeFile('/home/pics/readme.txt', 'shared from page A\n');
+		window.nacho.run('peer share /home/pics --room e2e --secret s3 > /tmp/share.id 2> /tmp/share.err');
+		return true;
+	})()`)
+	id := waitID(t, a, "/tmp/share.id")
+
+	r := Eval[RunResult](t, b, `window.nacho.run('peer fetch `+id+` -o /home/got --room e2e --secret s3')`)
+	if r.Code != 0 || !strings.Contains(r.Stdout, "every chunk verified") {
+		t.Fatalf("page B fetch: %+v", r)
+	}
+	check := Eval[[]float64](t, b, `(async () => {
+		const d = await window.nacho.readFile('/home/got/a.bin');
+		let bad = 0; for (let i = 0; i < d.length; i++) if (d[i] !== ((i * 31 + 7) & 255)) bad++;
+		return [d.length, bad];
+	})()`)
+	if check[0] != 2500000 || check[1] != 0 {
+		t.Fatalf("fetched a.bin: %v (length, bytes wrong)", check)
+	}
+	if r := Shell(t, b, "cat /home/got/readme.txt"); r.Stdout != "shared from page A\n" {
+		t.Fatalf("readme: %+v", r)
+	}
+	// The native peer fetches the same share from the page.
+	out := filepath.Join(t.TempDir(), "native")
+	cmd := exec.Command(Bin(t), "peer", "fetch", id, "--server", strings.TrimSuffix(srv.URL, "/"), "--room", "e2e", "--secret", "s3", "-o", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("native fetch: %v\n%s", err, msg)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, "readme.txt")); err != nil || string(b) != "shared from page A\n" {
+		t.Fatalf("native got %q %v", b, err)
+	}
+	// ps shows the sharer; kill stops it.
+	ps := Shell(t, a, "ps")
+	var pid string
+	for _, l := range strings.Split(ps.Stdout, "\n") {
+		if strings.Contains(l, "peer share") {
+			pid = strings.Fields(l)[0]
+		}
+	}
+	if pid == "" {
+		t.Fatalf("ps does not show the sharer:\n%s", ps.Stdout)
+	}
+	if r := Shell(t, a, "kill "+pid); r.Code != 0 {
+		t.Fatalf("kill: %+v", r)
+	}
+}
+
+// A fetch that cannot complete says so, and exits non-zero.
+func TestPeerFetchUnknownID(t *testing.T) {
+	srv := StartServe(t)
+	ctx := Browser(t)
+	WaitBoot(t, ctx, srv.URL)
+	r := Shell(t, ctx, "peer fetch "+strings.Repeat("ab", 32)+" --room nobody --secret x --wait 3")
+	if r.Code == 0 || r.Stderr == "" {
+		t.Fatalf("fetch of an unknown id: %+v", r)
+	}
+	t.Logf("said: %s", strings.TrimSpace(r.Stderr))
+}
