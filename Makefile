@@ -46,6 +46,7 @@ test: test-deps build
 test-deps: $(WBT)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	@command -v nasm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nasm; }
+	scripts/x86-deps.sh
 	scripts/fabrik-seaweedfs.sh
 
 $(WBT): tools/go.mod tools/go.sum
@@ -66,6 +67,7 @@ test-e2e: build
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
 	scripts/vfs-bench.sh
+	scripts/x86-bench.sh
 	./bin/nacho bench
 
 fmt:

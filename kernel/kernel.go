@@ -3,6 +3,7 @@ package kernel
 import (
 	"context"
 	"fmt"
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -127,6 +128,9 @@ func (k *Kernel) RunnerMain(r Runner) Main {
 	}
 	return r.Main
 }
+
+// Env returns a copy of the environment new processes start with.
+func (k *Kernel) Env() map[string]string { return maps.Clone(k.env) }
 
 // Host is what the machine around the kernel offers, or nil.
 func (k *Kernel) Host() Host { return k.host }

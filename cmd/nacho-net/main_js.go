@@ -21,6 +21,8 @@ func main() {
 		switch name {
 		case "peer":
 			return peercmd.Main, true
+		case "room":
+			return roomMain, true
 		}
 		return nil, false
 	})

@@ -13,6 +13,7 @@ import (
 	"syscall/js"
 	"time"
 
+	"github.com/nachoos/nacho/internal/webworker"
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/vfs"
 	"github.com/nachoos/nacho/vfs/vfsutil"
@@ -83,6 +84,18 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 		if c := b.tty(id); c != nil {
 			c.tty.Hangup()
 		}
+	case "room-join":
+		name, secret := m.Get("room").String(), m.Get("secret").String()
+		go func() {
+			ch := js.Global().Get("MessageChannel").New()
+			pid, err := b.joinRoom(name, secret, ch.Get("port2"))
+			if err != nil {
+				b.reply(id, func() (any, error) { return nil, err })
+				return
+			}
+			port := ch.Get("port1")
+			webworker.PostTransfer(obj{"type": "reply", "id": id, "result": obj{"port": port, "pid": pid}}, port)
+		}()
 	case "answer":
 		answered(id, m.Get("value"))
 	case "win-canvas":

@@ -122,3 +122,31 @@ func answered(id int, v js.Value) {
 		ch <- v
 	}
 }
+
+// joinRoom starts a room membership for the embed API: a process running
+// the network module's room program, which talks to the page over port.
+func (b *bridge) joinRoom(name, secret string, port js.Value) (int, error) {
+	env := b.k.Env()
+	env["NACHO_ROOM"], env["NACHO_SECRET"] = name, secret
+	p, err := b.k.Spawn(kernel.SpawnOptions{
+		Args: []string{"room", name},
+		Env:  env,
+		Main: func(p *kernel.Process) int {
+			mod, err := loadNetModule()
+			if err != nil {
+				port.Call("postMessage", map[string]any{"op": "error", "message": err.Error()})
+				return 1
+			}
+			rtc, err := askPage("rtc-port")
+			if err != nil {
+				port.Call("postMessage", map[string]any{"op": "error", "message": err.Error()})
+				return 1
+			}
+			return webworker.StartGuest(p, mod, "room", map[string]js.Value{"rtcPort": rtc, "appPort": port})
+		},
+	})
+	if err != nil {
+		return 0, err
+	}
+	return p.PID(), nil
+}

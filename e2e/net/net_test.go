@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	. "github.com/nachoos/nacho/e2e/e2etest"
 )
 
@@ -96,4 +98,52 @@ func TestPeerFetchUnknownID(t *testing.T) {
 		t.Fatalf("fetch of an unknown id: %+v", r)
 	}
 	t.Logf("said: %s", strings.TrimSpace(r.Stderr))
+}
+
+// The embed API's channels: two pages join a room and exchange messages on
+// a reliable and an unordered channel; the membership is a process.
+func TestEmbedChannels(t *testing.T) {
+	srv := StartServe(t)
+	a, b := Browser(t), Browser(t)
+	WaitBoot(t, a, srv.URL)
+	WaitBoot(t, b, srv.URL)
+	setup := `(async () => {
+		const room = await window.nacho.join({room: 'game', secret: 'pw'});
+		window.got = [];
+		for (const [name, unordered] of [['chat', false], ['pos', true]]) {
+			const ch = await room.channel(name, {unordered});
+			ch.on('message', (d, from) => window.got.push(name + ':' + new TextDecoder().decode(d)));
+			window[name] = ch;
+		}
+		window.room = room;
+		return room.id.length > 0;
+	})()`
+	if !Eval[bool](t, a, setup) || !Eval[bool](t, b, setup) {
+		t.Fatal("join failed")
+	}
+	Do(t, a, 30*time.Second, chromedp.Poll[chromedp.Void](`window.room.members().length === 1`, chromedp.WithPollingTimeout(30*time.Second)))
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		Eval[bool](t, a, `(() => { window.chat.send('hello'); window.pos.send(new Uint8Array([52, 50])); return true; })()`)
+		got := Eval[[]string](t, b, `window.got`)
+		if len(got) >= 2 && contains(got, "chat:hello") && contains(got, "pos:42") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("b got %v", got)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if r := Shell(t, a, "ps"); !strings.Contains(r.Stdout, "room game") || strings.Contains(r.Stdout, "pw") {
+		t.Fatalf("ps should show the membership but not its secret:\n%s", r.Stdout)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -188,3 +188,13 @@ func (c *PortConn) Close() error {
 	c.port.Call("close")
 	return nil
 }
+
+// PostTransfer sends a message to whoever started this worker, moving the
+// transferable objects (MessagePorts, buffers) with it.
+func PostTransfer(m Obj, transfer ...js.Value) {
+	list := make([]any, len(transfer))
+	for i, t := range transfer {
+		list[i] = t
+	}
+	js.Global().Call("nachoPost", m, list)
+}

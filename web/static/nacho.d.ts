@@ -16,6 +16,8 @@ export interface BootOptions {
   env?: Record<string, string>;
   /** How program windows are drawn: "webgpu" or "canvas2d". Default: WebGPU where the browser has an adapter, else Canvas2D. */
   display?: "webgpu" | "canvas2d";
+  /** The room that channel() uses: peers of the same node with the same room and secret meet there. */
+  room?: { room: string; secret: string };
   /** Register the service worker so the page boots offline (same-origin pages only). */
   serviceWorker?: boolean;
 }
@@ -42,6 +44,31 @@ export interface FileStat {
   mode: number;
   /** Modification time, milliseconds since the epoch. */
   mtime: number;
+}
+
+export interface ChannelOptions {
+  /** Unordered, without retransmits: for games, where late is as bad as lost. Default: reliable and ordered. */
+  unordered?: boolean;
+}
+
+export interface NachoRoom {
+  /** This page's peer id in the room. */
+  readonly id: string;
+  /** The peers this page is connected to. */
+  members(): string[];
+  channel(name: string, options?: ChannelOptions): Promise<NachoChannel>;
+  on(event: "members", fn: (ids: string[]) => void): () => void;
+  on(event: "error", fn: (err: Error) => void): () => void;
+  leave(): void;
+}
+
+export interface NachoChannel {
+  readonly name: string;
+  /** Send to every member, or to one peer id. At most 64 KiB a message. */
+  send(data: string | ArrayBuffer | ArrayBufferView, to?: string): void;
+  on(event: "message", fn: (data: Uint8Array, from: string) => void): () => void;
+  on(event: "error", fn: (err: Error) => void): () => void;
+  close(): void;
 }
 
 export interface ExitEvent {
@@ -97,6 +124,10 @@ export interface NachoOS {
   rename(from: string, to: string): Promise<void>;
   /** Pack files and folders into a .zip. */
   zip(paths: string | string[]): Promise<Uint8Array>;
+  /** Join a room of the node that served Nacho (peer-to-peer over WebRTC). */
+  join(options?: { room: string; secret: string }): Promise<NachoRoom>;
+  /** Open a channel in the room given to Nacho.boot({room}). */
+  channel(name: string, options?: ChannelOptions): Promise<NachoChannel>;
   /** Resolves once everything written so far is durable. */
   sync(): Promise<void>;
   /** Output of run() commands and terminals, and process exits. Returns a function that unsubscribes. */

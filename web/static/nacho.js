@@ -253,6 +253,97 @@
     };
   }
 
+  // ------------------------------------------------------------------ rooms
+
+  function Emitter() { this._h = {}; }
+  Emitter.prototype.on = function (name, fn) {
+    (this._h[name] = this._h[name] || []).push(fn);
+    var self = this;
+    return function () { self._h[name] = (self._h[name] || []).filter(function (f) { return f !== fn; }); };
+  };
+  Emitter.prototype._emit = function (name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    (this._h[name] || []).slice().forEach(function (f) {
+      try { f.apply(null, args); } catch (err) { console.error('Nacho: a "' + name + '" handler threw', err); }
+    });
+  };
+
+  // Room is a page's membership of a fabrik room; the network module's room
+  // program keeps it, talking to us over port.
+  function Room(os, port, pid) {
+    Emitter.call(this);
+    var self = this;
+    this.pid = pid;
+    this.id = null;
+    this._members = [];
+    this._channels = new Map();
+    this._port = port;
+    this._left = false;
+    this.ready = new Promise(function (resolve, reject) { self._ready = resolve; self._fail = reject; });
+    port.onmessage = function (e) {
+      var m = e.data;
+      switch (m.op) {
+        case 'joined': self.id = m.id; self._ready(self); break;
+        case 'members': self._members = m.ids; self._emit('members', m.ids.slice()); break;
+        case 'message': {
+          var ch = self._channels.get(m.name);
+          if (ch) ch._emit('message', m.data, m.from);
+          break;
+        }
+        case 'error':
+          if (!self.id) self._fail(new Error(m.message));
+          var c = m.name && self._channels.get(m.name);
+          if (c) c._emit('error', new Error(m.message)); else self._emit('error', new Error(m.message));
+          break;
+      }
+    };
+    port.start();
+  }
+  Room.prototype = Object.create(Emitter.prototype);
+  /** members() lists the peers this page is connected to. */
+  Room.prototype.members = function () { return this._members.slice(); };
+  /** channel(name, {unordered}) opens a named channel; resolves once joined. */
+  Room.prototype.channel = function (name, opts) {
+    var self = this;
+    return this.ready.then(function () {
+      var ch = self._channels.get(name);
+      if (!ch) {
+        ch = new Channel(self, String(name));
+        self._channels.set(ch.name, ch);
+        self._port.postMessage({ op: 'channel', name: ch.name, unordered: !!(opts && opts.unordered) });
+      }
+      return ch;
+    });
+  };
+  /** leave() leaves the room; its channels stop. */
+  Room.prototype.leave = function () {
+    if (this._left) return;
+    this._left = true;
+    this._port.postMessage({ op: 'leave' });
+    this._port.close();
+  };
+
+  // Channel is a named channel of a room.
+  function Channel(room, name) {
+    Emitter.call(this);
+    this.room = room;
+    this.name = name;
+  }
+  Channel.prototype = Object.create(Emitter.prototype);
+  /** send(data, to) sends bytes or text to every member, or to one peer id. */
+  Channel.prototype.send = function (data, to) {
+    var u = typeof data === 'string' ? utf8.encode(data)
+      : data instanceof ArrayBuffer ? new Uint8Array(data)
+        : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    var copy = u.slice();
+    this.room._port.postMessage({ op: 'send', name: this.name, data: copy, to: to || '' }, [copy.buffer]);
+  };
+  /** close() stops receiving on the channel. */
+  Channel.prototype.close = function () {
+    this.room._channels.delete(this.name);
+    this.room._port.postMessage({ op: 'close', name: this.name });
+  };
+
   // ---------------------------------------------------------------- NachoOS
 
   var utf8 = new TextEncoder();
@@ -448,6 +539,30 @@
   /** zip(paths) packs files and folders into a .zip, resolved as bytes. */
   NachoOS.prototype.zip = function (paths) {
     return this._call('zip', { paths: [].concat(paths).map(String) });
+  };
+
+  /**
+   * join({room, secret}) joins a room of the node that served Nacho and
+   * resolves with a Room: channel(name, {unordered}) opens a named channel
+   * (reliable and ordered, or unordered without retransmits for games),
+   * members() lists who is connected, on("members", fn), leave().
+   */
+  NachoOS.prototype.join = function (opts) {
+    var self = this;
+    opts = opts || this._options.room || {};
+    if (!opts.room || !opts.secret) return Promise.reject(new Error('join needs {room, secret}'));
+    return this._call('room-join', { room: String(opts.room), secret: String(opts.secret) }).then(function (r) {
+      return new Room(self, r.port, r.pid);
+    });
+  };
+
+  /**
+   * channel(name, {unordered}) opens a channel in the room given to
+   * Nacho.boot({room: {room, secret}}) (joined on first use).
+   */
+  NachoOS.prototype.channel = function (name, opts) {
+    if (!this._room) this._room = this.join();
+    return this._room.then(function (room) { return room.channel(name, opts); });
   };
 
   /** sync() resolves once everything written so far is durable. */

@@ -70,6 +70,7 @@
     self.nachoBootModule = m.module;
     self.nachoBootPort = m.port || null; // a guest's line to its kernel
     if (m.rtcPort && self.nachoInstallRTC) self.nachoInstallRTC(m.rtcPort);
+    self.nachoBootAppPort = m.appPort || null; // a program's line to the page
     WebAssembly.instantiate(m.module, go.importObject).then(function (inst) {
       return go.run(inst);
     }).then(function () {
