@@ -10,6 +10,7 @@ import (
 	"syscall/js"
 	"time"
 
+	_ "github.com/nachoos/nacho/emu/dos"
 	"github.com/nachoos/nacho/internal/webworker"
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/kernel/coreutils"
