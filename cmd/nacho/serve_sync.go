@@ -7,9 +7,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 
 	vsync "github.com/nachoos/nacho/vfs/sync"
+	"github.com/nachoos/nacho/vfs/sync/crdt"
 )
 
 func init() {
@@ -21,6 +23,11 @@ func init() {
 
 func startSync(ctx context.Context, env *serveEnv) (func() error, error) {
 	s, err := vsync.NewServer(vsync.ServerConfig{Dir: filepath.Join(env.DataDir, "sync"), Log: env.Log})
+	if errors.Is(err, crdt.ErrUnsupported) {
+		// A build without cgo has no automerge: serve everything else.
+		env.Log.Warn("sync: folder sync is off in this build", "err", err)
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
