@@ -92,6 +92,9 @@ func runSync(args []string) int {
 	fmt.Fprintf(os.Stderr, "nacho sync: %s <-> room %q at %s (device %s, state in %s)\n", abs, *room, *server, e.Device(), *state)
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
+	if err := vsync.WatchDir(ctx, abs, *state, e.Kick); err != nil {
+		log.Info("sync: no file system watcher; polling only", "err", err)
+	}
 	<-ctx.Done()
 	if err := e.Close(); err != nil {
 		return fatalf("sync", "saving state: %v", err)

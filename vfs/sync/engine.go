@@ -292,8 +292,20 @@ func (e *Engine) loop() {
 		tick = t.C
 	}
 	for {
+		start := time.Now()
 		if err := e.Scan(e.ctx); err != nil && e.ctx.Err() == nil {
 			e.log.Warn("sync: pass failed", "err", err)
+		}
+		// A big folder makes passes long: keep polling to about a tenth of
+		// the time (a watcher's Kick still gets a pass at once).
+		if d := time.Since(start); tick != nil && 10*d > e.cfg.ScanInterval {
+			select {
+			case <-e.ctx.Done():
+				return
+			case <-e.kick:
+				continue
+			case <-time.After(10*d - e.cfg.ScanInterval):
+			}
 		}
 		select {
 		case <-e.ctx.Done():
