@@ -35,6 +35,9 @@ type Config struct {
 	// Name tells several synced folders of one room apart ("" is fine
 	// for one).
 	Name string
+	// StoreToken is the node's upload token (nacho serve --store-token),
+	// if it has one.
+	StoreToken string
 	// Chunks overrides where chunks go (default: the node's chunk store).
 	Chunks     ChunkRemote
 	HTTPClient *http.Client
@@ -150,6 +153,7 @@ func Open(cfg Config) (*Engine, error) {
 			return nil, err
 		}
 		e.node = &nodeDoc{base: nc.Base(), doc: DocName(cfg.Room, cfg.Secret, cfg.Name), hc: cfg.HTTPClient}
+		nc.SetToken(cfg.StoreToken)
 		if cfg.Chunks == nil {
 			cfg.Chunks = nc
 		}
