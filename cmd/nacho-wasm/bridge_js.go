@@ -36,7 +36,7 @@ import (
 // where code is the errno name (ENOENT, ...) when there is one.
 type bridge struct {
 	k    *kernel.Kernel
-	view *pageView
+	view *webworker.Presenter
 
 	mu   sync.Mutex
 	ttys map[int]*ttyConn
@@ -52,7 +52,7 @@ func (b *bridge) attach(k *kernel.Kernel) {
 	if v := js.Global().Get("nachoBootOptions").Get("display"); v.Type() == js.TypeString {
 		backend = v.String()
 	}
-	b.view = newPageView(k, backend)
+	b.view = webworker.NewPresenter(backend, true)
 	k.Display().SetView(b.view)
 	k.OnExit(func(e kernel.ExitEvent) {
 		post(obj{"type": "exit", "pid": e.PID, "name": e.Name, "status": e.Status})
@@ -100,9 +100,9 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 		answered(id, m.Get("value"))
 	case "win-canvas":
 		canvas := m.Get("canvas")
-		go b.view.canvas(id, canvas)
+		go b.view.Canvas(id, canvas)
 	case "win-input":
-		b.k.Display().Input(id, inputFromJS(m))
+		b.k.Display().Input(id, webworker.InputFromJS(m))
 	case "win-focus":
 		b.k.Display().Focus(id)
 	case "win-close":
@@ -113,7 +113,7 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 		}
 	case "win-text":
 		win := m.Get("win").Int()
-		go b.reply(id, func() (any, error) { return b.view.text(win), nil })
+		go b.reply(id, func() (any, error) { return b.view.Text(win), nil })
 	case "tty-open":
 		cols, rows := m.Get("cols").Int(), m.Get("rows").Int()
 		go b.openTTY(id, cols, rows)

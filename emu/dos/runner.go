@@ -16,7 +16,7 @@ import (
 // The kernel runner: `run FILE` and `./FILE` in Nacho's shell.
 
 func init() {
-	kernel.RegisterRunner(kernel.Runner{Name: "dos", Match: Match, Main: Main})
+	kernel.RegisterRunner(kernel.Runner{Name: "dos", Match: Match, Main: Main, Heavy: true})
 }
 
 // Match says whether a file is a DOS program: a .COM, .EXE or .BAT name,

@@ -25,10 +25,22 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 	url := g.Get("URL").Call("createObjectURL", blob)
 	defer g.Get("URL").Call("revokeObjectURL", url)
 	worker := g.Get("Worker").New(url, map[string]any{"name": fmt.Sprintf("nacho-%s-%d", runner, p.PID())})
-	defer worker.Call("terminate")
 	ch := g.Get("MessageChannel").New()
 	conn := NewPortConn(ch.Get("port1"))
 	defer conn.Close()
+	// A guest whose WebGPU cannot present asks for fresh canvases for its
+	// windows, which the page makes.
+	conn.OnObject = func(m js.Value) {
+		if id := m.Get("recanvas"); id.Type() == js.TypeNumber {
+			for _, w := range p.Kernel().Display().Windows() {
+				if s, _, _, _ := w.Surface(); s != nil {
+					if rw, ok := s.(*remote.RemoteWindow); ok && rw.ID == id.Int() && rw.Tag.(js.Value).Equal(ch.Get("port1")) {
+						Post(Obj{"type": "win-recanvas", "id": w.ID()})
+					}
+				}
+			}
+		}
+	}
 	failed := make(chan string, 1)
 	fail := func(msg string) {
 		select {
@@ -45,7 +57,6 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		fail(msg)
 		return nil
 	})
-	defer onerr.Release()
 	worker.Set("onerror", onerr)
 	// What the worker posts on its own (a crash report) ends it too.
 	onmsg := js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -60,8 +71,16 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		}
 		return nil
 	})
-	defer onmsg.Release()
 	worker.Set("onmessage", onmsg)
+	// Stop the worker before letting go of its handlers: a message it sent
+	// a moment ago must not find them released.
+	defer func() {
+		worker.Call("terminate")
+		worker.Set("onmessage", js.Null())
+		worker.Set("onerror", js.Null())
+		onmsg.Release()
+		onerr.Release()
+	}()
 
 	env := map[string]any{}
 	for k, v := range p.Environ() {
@@ -78,7 +97,7 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		"port":   port2,
 		"options": map[string]any{
 			"mode": "process", "runner": runner, "args": args, "cwd": p.Cwd(), "env": env,
-			"build": opts.Get("build"),
+			"build": opts.Get("build"), "display": guestBackend(opts),
 		},
 	}
 	list := []any{port2}
@@ -88,7 +107,8 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 	}
 	worker.Call("postMessage", msg, list)
 
-	code, err := remote.Host(p, conn, remote.HostOptions{})
+	// The guest's windows show here; their canvases go to it through port1.
+	code, err := remote.Host(p, conn, remote.HostOptions{Tag: ch.Get("port1")})
 	if err != nil {
 		why := err.Error()
 		select {
@@ -109,6 +129,19 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 // then return, which ends the worker.
 func RunGuest(opts js.Value, lookup func(name string) (kernel.Main, bool)) {
 	conn := NewPortConn(js.Global().Get("nachoBootPort"))
+	// The guest draws its own windows, on canvases the kernel forwards.
+	backend := ""
+	if v := opts.Get("display"); v.Type() == js.TypeString {
+		backend = v.String()
+	}
+	view := NewPresenter(backend, false)
+	port := js.Global().Get("nachoBootPort")
+	view.OnRecanvas = func(id int) { port.Call("postMessage", map[string]any{"recanvas": id}) }
+	conn.OnObject = func(m js.Value) {
+		if c := m.Get("canvas"); c.Truthy() {
+			go view.Canvas(m.Get("win").Int(), c)
+		}
+	}
 	name := opts.Get("runner").String()
 	main, ok := lookup(name)
 	if !ok {
@@ -128,6 +161,7 @@ func RunGuest(opts js.Value, lookup func(name string) (kernel.Main, bool)) {
 		Sched: kernel.SchedConfig{
 			Slots: 1, Slice: 4 * time.Millisecond, YieldEvery: 8 * time.Millisecond, HostYield: HostYield,
 		},
+		View: view,
 	})
 	if err != nil {
 		Post(Obj{"type": "log", "level": "error", "text": err.Error()})
@@ -135,4 +169,13 @@ func RunGuest(opts js.Value, lookup func(name string) (kernel.Main, bool)) {
 	// Let the last message leave before the worker is terminated.
 	time.Sleep(10 * time.Millisecond)
 	conn.Close()
+}
+
+// guestBackend is the display backend a new guest should use: the page's
+// choice, or Canvas2D once the kernel found WebGPU cannot present.
+func guestBackend(opts js.Value) any {
+	if b, ok := childBackend.Load().(string); ok && b != "" {
+		return b
+	}
+	return opts.Get("display")
 }

@@ -112,6 +112,10 @@ type PortConn struct {
 	queue  [][]byte
 	ready  chan struct{} // signalled when queue gains a message
 	closed bool
+
+	// OnObject receives the messages that are not protocol bytes (a
+	// window's canvas, forwarded by the kernel).
+	OnObject func(js.Value)
 }
 
 // NewPortConn starts listening on port.
@@ -121,6 +125,12 @@ func NewPortConn(port js.Value) *PortConn {
 		data := args[0].Get("data")
 		if data.IsNull() || data.IsUndefined() { // the other end said goodbye
 			c.Close()
+			return nil
+		}
+		if !data.InstanceOf(uint8Array) {
+			if c.OnObject != nil {
+				c.OnObject(data)
+			}
 			return nil
 		}
 		b := BytesFromJS(data)

@@ -8,6 +8,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/vfs"
 )
 
@@ -232,4 +233,44 @@ func (d *decoder) entries() []fs.DirEntry {
 		out = append(out, dirEntry{d.info()})
 	}
 	return out
+}
+
+func (e *encoder) input(ev kernel.InputEvent) {
+	e.u8(uint8(ev.Kind))
+	e.str(ev.Code)
+	e.str(ev.Key)
+	e.svar(int64(ev.Mods))
+	e.bool(ev.Repeat)
+	e.svar(int64(ev.X))
+	e.svar(int64(ev.Y))
+	e.svar(int64(ev.Buttons))
+	e.svar(int64(ev.DX))
+	e.svar(int64(ev.DY))
+	e.str(ev.Text)
+}
+
+func (d *decoder) input() kernel.InputEvent {
+	return kernel.InputEvent{
+		Kind: kernel.InputKind(d.u8()), Code: d.str(), Key: d.str(), Mods: d.int(), Repeat: d.bool(),
+		X: d.int(), Y: d.int(), Buttons: d.int(), DX: d.int(), DY: d.int(), Text: d.str(),
+	}
+}
+
+// winInfo is what a guest says about one of its windows.
+type winInfo struct {
+	id                   int
+	title                string
+	width, height, scale int
+}
+
+func (e *encoder) win(w winInfo) {
+	e.svar(int64(w.id))
+	e.str(w.title)
+	e.svar(int64(w.width))
+	e.svar(int64(w.height))
+	e.svar(int64(w.scale))
+}
+
+func (d *decoder) win() winInfo {
+	return winInfo{id: d.int(), title: d.str(), width: d.int(), height: d.int(), scale: d.int()}
 }

@@ -26,6 +26,7 @@ type client struct {
 	err     error // set once the connection is gone
 
 	signals chan kernel.Signal
+	k       *kernel.Kernel // the guest's kernel, for window input
 }
 
 func newClient(conn Conn) *client {
@@ -62,12 +63,25 @@ func (c *client) readLoop() {
 				ch <- m
 			}
 		case kindEvent:
-			if m.op == evSignal {
+			switch m.op {
+			case evSignal:
 				sig := kernel.Signal(m.d.uvar())
 				if m.d.done() == nil {
 					select {
 					case c.signals <- sig:
 					default:
+					}
+				}
+			case evWinInput:
+				id, ev := m.d.int(), m.d.input()
+				if m.d.done() == nil && c.k != nil {
+					c.k.Display().Input(id, ev)
+				}
+			case evWinScale:
+				id, scale := m.d.int(), m.d.int()
+				if m.d.done() == nil && c.k != nil && scale > 0 {
+					if w, ok := c.k.Display().Window(id); ok {
+						w.SetScale(scale)
 					}
 				}
 			}
@@ -461,6 +475,9 @@ type GuestOptions struct {
 	Sched kernel.SchedConfig
 	// StatsEvery is how often statistics are reported (1 s when zero).
 	StatsEvery time.Duration
+	// View draws the guest's windows here, when the host has a display
+	// (the host shows them; see RemoteWindow).
+	View kernel.DisplayView
 }
 
 // Guest runs opts.Main in a local kernel whose files and descriptors are
@@ -470,6 +487,14 @@ func Guest(conn Conn, opts GuestOptions) (int, error) {
 	c := newClient(conn)
 	v := vfs.New(remoteFS{c})
 	k := kernel.New(kernel.Config{FS: v, Env: opts.Env, Sched: opts.Sched})
+	d, err := c.call(bg, opHasDisplay, nil)
+	if err != nil {
+		return 0, err
+	}
+	if d.bool() {
+		k.Display().SetView(&guestView{c: c, inner: opts.View})
+	}
+	c.k = k
 	n := opts.Files
 	if n == 0 {
 		n = 3

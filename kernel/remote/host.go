@@ -25,6 +25,9 @@ type HostOptions struct {
 	// OnStats is called with each report from the guest (about once a
 	// second).
 	OnStats func(Stats)
+	// Tag goes into the RemoteWindow of each window the guest opens, for
+	// whatever presents windows here (see RemoteWindow).
+	Tag any
 }
 
 // Host serves the guest at the other end of conn on behalf of the
@@ -74,11 +77,12 @@ type host struct {
 	conn Conn
 	opts HostOptions
 
-	mu     sync.Mutex
-	files  map[uint64]*vfs.File
-	nextH  uint64
-	calls  map[uint64]context.CancelFunc // blocking calls in progress
-	charge int64
+	mu      sync.Mutex
+	files   map[uint64]*vfs.File
+	nextH   uint64
+	calls   map[uint64]context.CancelFunc // blocking calls in progress
+	charge  int64
+	windows map[int]*kernel.Window // the guest's windows, by the guest's ids
 }
 
 func (h *host) closeAll() {
@@ -90,6 +94,10 @@ func (h *host) closeAll() {
 	}
 	for _, cancel := range h.calls {
 		cancel()
+	}
+	for id, w := range h.windows {
+		w.Close()
+		delete(h.windows, id)
 	}
 	h.p.Uncharge(h.charge)
 	h.charge = 0
@@ -126,6 +134,22 @@ func (h *host) loop() (int, error) {
 				if h.opts.OnStats != nil {
 					h.opts.OnStats(st)
 				}
+			case evWinOpen, evWinChange:
+				wi := m.d.win()
+				if err := m.d.done(); err != nil {
+					return 0, err
+				}
+				if m.op == evWinOpen {
+					h.winOpen(wi)
+				} else {
+					h.winChange(wi)
+				}
+			case evWinClose:
+				id := m.d.int()
+				if err := m.d.done(); err != nil {
+					return 0, err
+				}
+				h.winClose(id)
 			default:
 				return 0, fmt.Errorf("%w: event %d", errMalformed, m.op)
 			}
@@ -266,6 +290,10 @@ func (h *host) serve(ctx context.Context, m parsed) []byte {
 	case opSync:
 		if err = d.done(); err == nil {
 			err = v.Sync()
+		}
+	case opHasDisplay:
+		if err = d.done(); err == nil {
+			out.bool(h.p.Kernel().Display().HasView())
 		}
 	case opWriteFile:
 		name, data, perm := d.str(), d.bytes(), fs.FileMode(d.uvar())

@@ -57,15 +57,21 @@ const (
 	opTermSetMode
 	opTermSize
 	opWriteFile
+	opHasDisplay
 	opMax
 )
 
-// Events. evStats and evExit go from the guest to the host, evSignal the
-// other way.
+// Events. evStats, evExit and evWin{Open,Change,Close} go from the guest
+// to the host; evSignal, evWinInput and evWinScale the other way.
 const (
 	evStats = 1 + iota
 	evExit
 	evSignal
+	evWinOpen
+	evWinChange
+	evWinClose
+	evWinInput
+	evWinScale
 )
 
 // Error codes in replies.

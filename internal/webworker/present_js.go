@@ -1,24 +1,30 @@
 //go:build js && wasm
 
-package main
+package webworker
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
+	"time"
 
 	"github.com/nachoos/nacho/gpu"
 	"github.com/nachoos/nacho/gpu/font"
 	"github.com/nachoos/nacho/gpu/surface"
 	"github.com/nachoos/nacho/kernel"
+	"github.com/nachoos/nacho/kernel/remote"
 )
 
-// pageView is the kernel display's view in the page. The page draws the
-// window frames (DOM) and hands each guest window's <canvas> to the kernel
-// as an OffscreenCanvas; the kernel presents the window's surface on it
-// itself (gpu: WebGPU, or Canvas2D), once per animation frame while
-// anything changed. Input comes back as messages.
+// Presenter is a kernel display's view in the browser. The page draws the
+// window frames (DOM) and hands each window's <canvas> to the worker that
+// runs its program, as an OffscreenCanvas; the Presenter draws the
+// window's surface on it (gpu: WebGPU, or Canvas2D), once per animation
+// frame while windows are open. In the kernel's worker it also tells the
+// page about windows (Notify); in a guest's worker the canvases come from
+// the kernel, which forwards them for the guest's windows (RemoteWindow).
 //
 //	kernel → page: win-open {id, title, width, height, scale}, win-title,
 //	               win-size {id, width, height, scale}, win-close, win-focus,
@@ -26,8 +32,11 @@ import (
 //	page → kernel: win-canvas {id, canvas}, win-input {id, ...event},
 //	               win-focus {id}, win-close {id}, win-scale {id, scale},
 //	               win-text {id} (reply: the text of a text window)
-type pageView struct {
-	k *kernel.Kernel
+type Presenter struct {
+	notify bool
+	// OnRecanvas, in a guest's worker, asks for a fresh canvas for window
+	// id (the kernel's presenter posts win-recanvas itself).
+	OnRecanvas func(id int)
 
 	mu       sync.Mutex
 	disp     *gpu.Display
@@ -35,6 +44,7 @@ type pageView struct {
 	ready    chan struct{} // closed once the display backend is chosen
 	windows  map[int]*pageWindow
 	frameOn  bool
+	noRAF    bool // no requestAnimationFrame here: frames come from a timer
 	frameCB  js.Func
 	describe string
 }
@@ -45,16 +55,28 @@ type pageWindow struct {
 	failed bool
 }
 
-func newPageView(k *kernel.Kernel, backend string) *pageView {
-	v := &pageView{k: k, ready: make(chan struct{}), windows: map[int]*pageWindow{}}
+// NewPresenter starts choosing the backend (backend "" picks WebGPU where
+// it works, else Canvas2D). With notify, window events are posted to the
+// page (the kernel's worker); without, only drawn (a guest's worker).
+func NewPresenter(backend string, notify bool) *Presenter {
+	v := &Presenter{notify: notify, ready: make(chan struct{}), windows: map[int]*pageWindow{}}
 	v.frameCB = js.FuncOf(func(js.Value, []js.Value) any { go v.frame(); return nil })
 	go v.open(backend)
 	return v
 }
 
+var _ kernel.DisplayView = (*Presenter)(nil)
+
+// post tells the page, when this presenter speaks for the kernel.
+func (v *Presenter) post(m Obj) {
+	if v.notify {
+		Post(m)
+	}
+}
+
 // open chooses the backend (WebGPU if the browser has an adapter, else
 // Canvas2D; or the one the page asked for) and tells the page which.
-func (v *pageView) open(backend string) {
+func (v *Presenter) open(backend string) {
 	d, err := gpu.Open(gpu.Options{Backend: backend})
 	v.mu.Lock()
 	v.disp, v.dispErr = d, err
@@ -65,23 +87,28 @@ func (v *pageView) open(backend string) {
 	close(v.ready)
 	if err != nil {
 		logf("display: %v", err)
-		post(obj{"type": "display", "backend": "none", "describe": err.Error()})
+		v.post(Obj{"type": "display", "backend": "none", "describe": err.Error()})
 		return
 	}
-	post(obj{"type": "display", "backend": d.Backend(), "describe": d.Describe()})
+	v.post(Obj{"type": "display", "backend": d.Backend(), "describe": d.Describe()})
 }
 
-func (v *pageView) Opened(w *kernel.Window) {
+func (v *Presenter) Opened(w *kernel.Window) {
 	v.mu.Lock()
 	v.windows[w.ID()] = &pageWindow{w: w}
 	v.mu.Unlock()
 	_, width, height, scale := w.Surface()
-	post(obj{"type": "win-open", "id": w.ID(), "pid": w.Owner().PID(), "title": w.Title(), "width": width, "height": height, "scale": scale})
+	v.post(Obj{"type": "win-open", "id": w.ID(), "pid": w.Owner().PID(), "title": w.Title(), "width": width, "height": height, "scale": scale})
 }
 
-func (v *pageView) Changed(w *kernel.Window) {
-	_, width, height, scale := w.Surface()
-	post(obj{"type": "win-size", "id": w.ID(), "title": w.Title(), "width": width, "height": height, "scale": scale})
+func (v *Presenter) Changed(w *kernel.Window) {
+	s, width, height, scale := w.Surface()
+	v.post(Obj{"type": "win-size", "id": w.ID(), "title": w.Title(), "width": width, "height": height, "scale": scale})
+	if rw, ok := s.(*remote.RemoteWindow); ok {
+		// The guest draws it: tell it the scale the page asked for.
+		rw.Rescale(scale)
+		return
+	}
 	v.mu.Lock()
 	pw := v.windows[w.ID()]
 	v.mu.Unlock()
@@ -91,21 +118,38 @@ func (v *pageView) Changed(w *kernel.Window) {
 	v.Damaged(w)
 }
 
-func (v *pageView) Damaged(*kernel.Window) {
+func (v *Presenter) Damaged(*kernel.Window) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	v.scheduleLocked()
 }
 
-func (v *pageView) scheduleLocked() {
+func (v *Presenter) scheduleLocked() {
 	if v.frameOn {
 		return
 	}
 	v.frameOn = true
-	js.Global().Call("requestAnimationFrame", v.frameCB)
+	if !v.noRAF {
+		// Workers started by workers have no requestAnimationFrame in
+		// some browsers (it throws): fall back to a 60 Hz timer there.
+		ok := func() (ok bool) {
+			defer func() {
+				if recover() != nil {
+					ok = false
+				}
+			}()
+			js.Global().Call("requestAnimationFrame", v.frameCB)
+			return true
+		}()
+		if ok {
+			return
+		}
+		v.noRAF = true
+	}
+	time.AfterFunc(16*time.Millisecond, v.frame)
 }
 
-func (v *pageView) Closed(w *kernel.Window) {
+func (v *Presenter) Closed(w *kernel.Window) {
 	v.mu.Lock()
 	pw := v.windows[w.ID()]
 	delete(v.windows, w.ID())
@@ -113,19 +157,33 @@ func (v *pageView) Closed(w *kernel.Window) {
 	if pw != nil && pw.pres != nil {
 		pw.pres.Close()
 	}
-	post(obj{"type": "win-close", "id": w.ID()})
+	v.post(Obj{"type": "win-close", "id": w.ID()})
 }
 
-func (v *pageView) Focused(w *kernel.Window) {
+func (v *Presenter) Focused(w *kernel.Window) {
 	id := 0
 	if w != nil {
 		id = w.ID()
 	}
-	post(obj{"type": "win-focus", "id": id})
+	v.post(Obj{"type": "win-focus", "id": id})
 }
 
-// canvas binds the OffscreenCanvas the page made for window id.
-func (v *pageView) canvas(id int, canvas js.Value) {
+// Canvas binds the OffscreenCanvas the page made for window id. A window
+// whose program runs in another worker gets the canvas forwarded there.
+func (v *Presenter) Canvas(id int, canvas js.Value) {
+	v.mu.Lock()
+	pw0 := v.windows[id]
+	v.mu.Unlock()
+	if pw0 != nil {
+		if s, _, _, _ := pw0.w.Surface(); s != nil {
+			if rw, ok := s.(*remote.RemoteWindow); ok {
+				if port, ok := rw.Tag.(js.Value); ok {
+					port.Call("postMessage", map[string]any{"canvas": canvas, "win": rw.ID}, []any{canvas})
+				}
+				return
+			}
+		}
+	}
 	v.mu.Lock()
 	ready := v.ready
 	v.mu.Unlock()
@@ -152,7 +210,7 @@ func (v *pageView) canvas(id int, canvas js.Value) {
 
 // frame presents every window once; it keeps running while windows are
 // open, since text windows blink and Present is cheap when nothing changed.
-func (v *pageView) frame() {
+func (v *Presenter) frame() {
 	v.mu.Lock()
 	v.frameOn = false
 	ws := make([]*pageWindow, 0, len(v.windows))
@@ -188,7 +246,7 @@ func (v *pageView) frame() {
 // lost (a driver reset, or a browser that cannot present WebGPU canvases):
 // a canvas keeps the kind of context it first had, so each window gets a
 // fresh canvas from the page.
-func (v *pageView) fallBack(cause error) {
+func (v *Presenter) fallBack(cause error) {
 	v.mu.Lock()
 	if v.disp == nil || v.disp.Backend() != gpu.WebGPU {
 		v.mu.Unlock()
@@ -215,18 +273,39 @@ func (v *pageView) fallBack(cause error) {
 		return
 	}
 	why := "Canvas2D (WebGPU failed: " + cause.Error() + ")"
-	post(obj{"type": "display", "backend": d.Backend(), "describe": why})
+	v.post(Obj{"type": "display", "backend": d.Backend(), "describe": why})
+	if v.notify {
+		// Programs started from now on draw with Canvas2D from the start.
+		childBackend.Store(gpu.Canvas2D)
+	}
 	for _, id := range ids {
-		post(obj{"type": "win-recanvas", "id": id})
+		v.Recanvas(id)
 	}
 }
 
-// text is what a text window shows, one line per row, for copying.
-func (v *pageView) text(id int) string {
-	w, ok := v.k.Display().Window(id)
-	if !ok {
+// Recanvas gets window id a fresh canvas from the page.
+func (v *Presenter) Recanvas(id int) {
+	switch {
+	case v.notify:
+		v.post(Obj{"type": "win-recanvas", "id": id})
+	case v.OnRecanvas != nil:
+		v.OnRecanvas(id)
+	}
+}
+
+// childBackend is the backend guests started from now on should use: the
+// kernel's, once it has fallen back from WebGPU.
+var childBackend atomic.Value
+
+// Text is what a text window shows, one line per row, for copying.
+func (v *Presenter) Text(id int) string {
+	v.mu.Lock()
+	pw := v.windows[id]
+	v.mu.Unlock()
+	if pw == nil {
 		return ""
 	}
+	w := pw.w
 	s, _, _, _ := w.Surface()
 	g, ok := s.(*surface.TextGrid)
 	if !ok {
@@ -248,8 +327,8 @@ func (v *pageView) text(id int) string {
 	return strings.TrimRight(b.String(), "\n") + "\n"
 }
 
-// inputFromJS reads an input event the page sent.
-func inputFromJS(m js.Value) kernel.InputEvent {
+// InputFromJS reads an input event the page sent.
+func InputFromJS(m js.Value) kernel.InputEvent {
 	str := func(k string) string {
 		if v := m.Get(k); v.Type() == js.TypeString {
 			return v.String()
@@ -284,4 +363,9 @@ func inputFromJS(m js.Value) kernel.InputEvent {
 		ev.Kind = kernel.Paste
 	}
 	return ev
+}
+
+// logf sends a line to the page's console.
+func logf(format string, a ...any) {
+	Post(Obj{"type": "log", "level": "info", "text": fmt.Sprintf(format, a...)})
 }
