@@ -38,6 +38,7 @@ func runSync(args []string) int {
 	state := fs.String("state", "", "where this device keeps its sync state (default: under the user config directory)")
 	token := fs.String("store-token", os.Getenv("NACHO_STORE_TOKEN"), "the node's upload token, if it has one (nacho serve --store-token; default $NACHO_STORE_TOKEN)")
 	name := fs.String("name", "", "which of the room's synced folders (default: the room's one folder)")
+	peers := fs.Bool("peers", true, "also sync directly with the room's other members (WebRTC), not only through the node")
 	interval := fs.Duration("interval", 250*time.Millisecond, "how often to look for changes")
 	verbose := fs.Bool("v", false, "log every step")
 	// DIR may come before or after the flags.
@@ -83,7 +84,7 @@ func runSync(args []string) int {
 		return fatalf("sync", "state directory: %v", err)
 	}
 	e, err := vsync.Open(vsync.Config{
-		Folder: folder, State: st, Server: *server, Room: *room, Secret: *secret, Name: *name, StoreToken: *token,
+		Folder: folder, State: st, Server: *server, Room: *room, Secret: *secret, Name: *name, StoreToken: *token, Peers: *peers,
 		Log: log, ScanInterval: *interval,
 		OnChange: func(s vsync.Status) { fmt.Fprintf(os.Stderr, "nacho sync: %s: %s\n", abs, s) },
 	})

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nachoos/nacho/fabrik"
+	"github.com/nachoos/nacho/fabrik/room"
 	"github.com/nachoos/nacho/vfs/sync/crdt"
 )
 
@@ -35,6 +36,9 @@ type Config struct {
 	// Name tells several synced folders of one room apart ("" is fine
 	// for one).
 	Name string
+	// Peers also syncs directly with the room's other members over
+	// Fabrik (WebRTC), document and chunks, besides the node.
+	Peers bool
 	// StoreToken is the node's upload token (nacho serve --store-token),
 	// if it has one.
 	StoreToken string
@@ -83,6 +87,13 @@ type Engine struct {
 	// fetched holds chunks of files not yet in place (up to maxFetched).
 	fetched      map[[32]byte][]byte
 	fetchedBytes int64
+
+	// Direct sync with the room's members (Config.Peers).
+	room      *room.Peer
+	members   map[string]*member
+	lib       *fabrik.Library
+	peerKick  chan struct{}
+	slowPeers map[string]time.Time // members that did not answer for a chunk, until when they are skipped
 
 	kick    chan struct{} // wakes the main loop
 	docKick chan struct{} // wakes the node loop (the document changed here)
@@ -168,6 +179,11 @@ func Open(cfg Config) (*Engine, error) {
 	if e.node != nil {
 		e.done.Add(1)
 		go e.nodeLoop()
+		if cfg.Peers {
+			e.lib, e.members, e.peerKick = fabrik.NewLibrary(), map[string]*member{}, make(chan struct{}, 1)
+			e.done.Add(1)
+			go e.peerLoop()
+		}
 	}
 	return e, nil
 }
@@ -266,10 +282,15 @@ func (e *Engine) Kick() {
 	}
 }
 
+// kickDoc says the document changed here: the node and the room's
+// members are told.
 func (e *Engine) kickDoc() {
 	select {
 	case e.docKick <- struct{}{}:
 	default:
+	}
+	if e.peerKick != nil {
+		e.kickPeers()
 	}
 }
 
@@ -855,6 +876,7 @@ type chunkLoc struct {
 
 // noteChunksLocked records the chunks of the file at p.
 func (e *Engine) noteChunksLocked(p string, ie *indexEntry) {
+	e.serveChunksLocked(p, ie)
 	if e.chunkAt == nil {
 		return
 	}
@@ -969,21 +991,24 @@ func (e *Engine) chunk(ctx context.Context, id [32]byte, _ int, n int64) ([]byte
 	if b := e.localChunk(id, n); b != nil {
 		return b, nil
 	}
-	if e.chunks == nil {
-		return nil, errors.New("chunk not here and no node to fetch it from")
-	}
 	e.mu.Lock()
 	b, ok := e.fetched[id]
 	e.mu.Unlock()
 	if ok {
 		return b, nil
 	}
-	b, err := e.chunks.GetChunk(ctx, fabrik.ID(id), int(n))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) != n || sha256.Sum256(b) != id {
-		return nil, fmt.Errorf("%w: chunk %x", fabrik.ErrCorrupt, id[:8])
+	b = e.peerChunk(ctx, id, n) // a member of the room (checked against id)
+	if b == nil {
+		if e.chunks == nil {
+			return nil, errors.New("chunk not here and no node to fetch it from")
+		}
+		var err error
+		if b, err = e.chunks.GetChunk(ctx, fabrik.ID(id), int(n)); err != nil {
+			return nil, err
+		}
+		if int64(len(b)) != n || sha256.Sum256(b) != id {
+			return nil, fmt.Errorf("%w: chunk %x", fabrik.ErrCorrupt, id[:8])
+		}
 	}
 	// Keep it until the file is in place: a write that fails on a later
 	// chunk (not uploaded yet) does not fetch this one again.

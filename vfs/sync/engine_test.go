@@ -43,6 +43,7 @@ type cluster struct {
 	chunkGets atomic.Int64
 	chunkPuts atomic.Int64
 	room      string
+	noDocs    bool // the node does not serve documents (only signaling and chunks)
 }
 
 func newCluster(t testing.TB) *cluster {
@@ -64,9 +65,15 @@ func (c *cluster) start(ln net.Listener) {
 	if err != nil {
 		c.t.Skipf("no automerge: %v", err)
 	}
-	s.Register(mux)
+	if !c.noDocs {
+		s.Register(mux)
+	}
 	c.sync = s
 	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/chunks/") {
+			mux.ServeHTTP(w, r) // signaling needs the bare writer (it hijacks)
+			return
+		}
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		mux.ServeHTTP(sw, r)
 		if strings.HasPrefix(r.URL.Path, "/api/chunks/") && r.URL.Path != "/api/chunks/has" && sw.status/100 == 2 {
@@ -182,6 +189,7 @@ func testLog(name string) *slog.Logger {
 }
 
 type replica struct {
+	peers bool     // sync with the room's members directly too
 	v     *vfs.VFS // a VFS replica (else a host directory)
 	name  string
 	dir   string
@@ -191,8 +199,10 @@ type replica struct {
 	c     *cluster
 }
 
-func (c *cluster) replica(name string) *replica {
-	r := &replica{name: name, dir: filepath.Join(c.t.TempDir(), name), state: filepath.Join(c.t.TempDir(), name+"-state"), c: c}
+func (c *cluster) replica(name string) *replica { return c.replicaWith(name, false) }
+
+func (c *cluster) replicaWith(name string, peers bool) *replica {
+	r := &replica{peers: peers, name: name, dir: filepath.Join(c.t.TempDir(), name), state: filepath.Join(c.t.TempDir(), name+"-state"), c: c}
 	os.MkdirAll(r.dir, 0o755)
 	r.open()
 	return r
@@ -209,7 +219,8 @@ func (r *replica) open() {
 		r.c.t.Fatal(err)
 	}
 	r.e, err = Open(Config{Folder: folder, State: st, Server: "http://" + r.c.addr, Room: r.c.room, Secret: "s3cret",
-		HTTPClient: &http.Client{Transport: r.net}, ScanInterval: 20 * time.Millisecond, Settle: time.Millisecond, Log: testLog(r.name)})
+		HTTPClient: &http.Client{Transport: r.net}, ScanInterval: 20 * time.Millisecond, Settle: time.Millisecond, Log: testLog(r.name),
+		Peers: r.peers})
 	if err != nil {
 		r.c.t.Fatal(err)
 	}
@@ -699,5 +710,44 @@ func TestVFSFolderWithHostFolder(t *testing.T) {
 		if _, there := tr["notes/from-page.txt"]; there || tr["docs/from-host.txt"] != "edited in the page" {
 			t.Fatalf("after edit and delete:\n%s", describeTree(tr))
 		}
+	}
+}
+
+// TestPeersWithoutTheNode: two members of a room whose node keeps no
+// documents converge over their direct links alone, and the chunks come
+// from each other, not from the node.
+func TestPeersWithoutTheNode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("WebRTC links")
+	}
+	c := &cluster{t: t, docDir: t.TempDir(), chunks: chunkstore.NewMem(), manifests: chunkstore.NewMem(), room: "r" + randomHex(4), noDocs: true}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.addr = ln.Addr().String()
+	c.start(ln)
+	t.Cleanup(c.kill)
+	a, b := c.replicaWith("a", true), c.replicaWith("b", true)
+	a.write("docs/hello.txt", "hello over WebRTC")
+	big := strings.Repeat("peer to peer ", 180_000) // 2.3 MB, three chunks
+	a.write("big.bin", big)
+	b.write("from-b.txt", "b's file")
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ta, tb := a.tree(), b.tree()
+		if equalTrees(ta, tb) && tb["big.bin"] == big && ta["from-b.txt"] == "b's file" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no convergence over the room's links:\na:\n%s\nb:\n%s", describeTree(ta), describeTree(tb))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if g := c.chunkGets.Load(); g != 0 {
+		t.Errorf("%d chunks came from the node; the members had them all", g)
+	}
+	if st := a.e.Status(); st.State != "offline" {
+		t.Errorf("with no documents on the node the status should say offline: %v", st)
 	}
 }
