@@ -68,6 +68,7 @@ bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
 	scripts/vfs-bench.sh
 	scripts/x86-bench.sh
+	NACHO_BIN=$(CURDIR)/bin/nacho $(GO) test -tags e2e -run '^$$' -bench . -benchtime 3x ./e2e/perf/
 	./bin/nacho bench
 
 fmt:

@@ -181,6 +181,9 @@ type ProcInfo struct {
 	Memory          int64   // bytes charged
 	Insns           uint64  // guest instructions retired
 	IPS             float64 // guest instructions per second over the last second
+	// HostMemory is what the process's own worker holds (its WebAssembly
+	// memory), for processes that run in one; 0 otherwise.
+	HostMemory int64
 }
 
 // Processes returns a snapshot of the process table, sorted by pid.

@@ -87,6 +87,7 @@ type Process struct {
 		insns uint64
 		cpu   time.Duration
 		ips   float64
+		host  int64
 	}
 }
 
@@ -374,7 +375,7 @@ func (p *Process) Info() ProcInfo {
 		State: p.state, Start: p.start, CPU: p.cpu, Status: p.status, Memory: p.mem,
 	}
 	task := p.task
-	info.Insns, info.IPS = p.remote.insns, p.remote.ips
+	info.Insns, info.IPS, info.HostMemory = p.remote.insns, p.remote.ips, p.remote.host
 	info.CPU += p.remote.cpu
 	p.mu.Unlock()
 	if task != nil {
@@ -386,10 +387,11 @@ func (p *Process) Info() ProcInfo {
 }
 
 // SetRemoteStats records what a process running elsewhere (a worker)
-// reports of itself, for ps and top.
-func (p *Process) SetRemoteStats(insns uint64, cpu time.Duration, ips float64) {
+// reports of itself, for ps and top: instructions, CPU time, speed, and the
+// memory its worker holds (hostMem).
+func (p *Process) SetRemoteStats(insns uint64, cpu time.Duration, ips float64, hostMem int64) {
 	p.mu.Lock()
-	p.remote.insns, p.remote.cpu, p.remote.ips = insns, cpu, ips
+	p.remote.insns, p.remote.cpu, p.remote.ips, p.remote.host = insns, cpu, ips, hostMem
 	p.mu.Unlock()
 	now := p.k.now()
 	p.k.sink.Publish(perf.Sample{Name: perf.GuestIPS, PID: p.pid, Value: ips, At: now})

@@ -16,7 +16,8 @@ func init() {
 }
 
 // top shows each process's share of the CPU, guest instructions per
-// second and memory, refreshed every second; q or ^C quits.
+// second and memory (MEM: charged to it; RSS: what its own worker holds,
+// for processes in one), refreshed every second; q or ^C quits.
 func top(p *kernel.Process) int {
 	f, ok := parseFlags(p, p.Args()[1:], "b", "nd")
 	if !ok {
@@ -108,7 +109,7 @@ func top(p *kernel.Process) int {
 		used, limit := k.MemoryUsed()
 		fmt.Fprintf(&b, "top - up %s, %d processes, memory %s of %s\n\n",
 			k.Uptime().Round(time.Second), len(procs), humanSize(used), humanSize(limit))
-		fmt.Fprintf(&b, "%5s %-2s %6s %10s %8s %9s  %s\n", "PID", "S", "%CPU", "INSN/S", "MEM", "TIME", "COMMAND")
+		fmt.Fprintf(&b, "%5s %-2s %6s %10s %8s %8s %9s  %s\n", "PID", "S", "%CPU", "INSN/S", "MEM", "RSS", "TIME", "COMMAND")
 		for _, r := range rows {
 			ips := "-"
 			if r.IPS > 0 {
@@ -118,8 +119,12 @@ func top(p *kernel.Process) int {
 			if len(cmd) > 40 {
 				cmd = cmd[:37] + "..."
 			}
-			fmt.Fprintf(&b, "%5d %-2s %6.1f %10s %8s %9s  %s\n", r.PID, r.State, r.share*100, ips,
-				humanSize(r.Memory), fmtDuration(r.CPU), cmd)
+			rss := "-"
+			if r.HostMemory > 0 {
+				rss = humanSize(r.HostMemory)
+			}
+			fmt.Fprintf(&b, "%5d %-2s %6.1f %10s %8s %8s %9s  %s\n", r.PID, r.State, r.share*100, ips,
+				humanSize(r.Memory), rss, fmtDuration(r.CPU), cmd)
 		}
 		if interactive {
 			b.WriteString("\nq: quit")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"path"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -531,6 +532,7 @@ func Guest(conn Conn, opts GuestOptions) (int, error) {
 			e.svar(int64(info.CPU))
 			e.f64(info.IPS)
 			e.svar(info.Memory)
+			e.svar(hostMemory())
 		})
 	}
 	tick := time.NewTicker(every)
@@ -552,4 +554,15 @@ func Guest(conn Conn, opts GuestOptions) (int, error) {
 			return code, err
 		}
 	}
+}
+
+// hostMemory is what this runtime holds from its host: in a worker, the
+// size of the WebAssembly memory.
+func hostMemory() int64 {
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
 }

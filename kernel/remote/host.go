@@ -17,7 +17,10 @@ type Stats struct {
 	Insns  uint64
 	CPU    time.Duration
 	IPS    float64
-	Memory int64
+	Memory int64 // what the guest's kernel charged to it
+	// HostMemory is what the guest's runtime holds from its host (in the
+	// page, the worker's WebAssembly memory).
+	HostMemory int64
 }
 
 // HostOptions tune Host.
@@ -123,14 +126,14 @@ func (h *host) loop() (int, error) {
 				}
 				return code, nil
 			case evStats:
-				st := Stats{Insns: m.d.uvar(), CPU: time.Duration(m.d.svar()), IPS: m.d.f64(), Memory: m.d.svar()}
+				st := Stats{Insns: m.d.uvar(), CPU: time.Duration(m.d.svar()), IPS: m.d.f64(), Memory: m.d.svar(), HostMemory: m.d.svar()}
 				if err := m.d.done(); err != nil {
 					return 0, err
 				}
 				if err := h.account(st.Memory); err != nil {
 					return 0, err
 				}
-				h.p.SetRemoteStats(st.Insns, st.CPU, st.IPS)
+				h.p.SetRemoteStats(st.Insns, st.CPU, st.IPS, st.HostMemory)
 				if h.opts.OnStats != nil {
 					h.opts.OnStats(st)
 				}

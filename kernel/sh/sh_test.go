@@ -94,7 +94,7 @@ func TestShell(t *testing.T) {
 		{"unzip keeps existing files", "echo x > f; zip a.zip f; unzip a.zip", result{1, "", "unzip: a.zip: open /home/f: file exists\n"}},
 		{"unzip -o overwrites", "echo x > f; zip a.zip f; echo y > f; unzip -o a.zip; cat f", result{0, "x\n", ""}},
 		{"download needs a browser", "touch f; download f", result{1, "", "download: there is no browser to save to here\n"}},
-		{"top batch", "top -b -n 1 | head -3 | tail -1", result{0, "  PID S    %CPU     INSN/S      MEM      TIME  COMMAND\n", ""}},
+		{"top batch", "top -b -n 1 | head -3 | tail -1", result{0, "  PID S    %CPU     INSN/S      MEM      RSS      TIME  COMMAND\n", ""}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
