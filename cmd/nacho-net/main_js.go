@@ -23,6 +23,8 @@ func main() {
 			return peercmd.Main, true
 		case "room":
 			return roomMain, true
+		case "syncd":
+			return syncdMain, true
 		}
 		return nil, false
 	})

@@ -6,6 +6,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"syscall/js"
 	"time"
@@ -51,6 +52,10 @@ func main() {
 	}
 	js.Global().Set("nachoKernel", js.FuncOf(b.handle))
 	post(obj{"type": "ready", "build": coreutils.Version, "exclusive": st.exclusive, "warning": st.warning})
+	if st.exclusive {
+		// Folders synced before the reload are synced again.
+		go k.Run(context.Background(), kernel.RunOptions{Cmd: "sync resume", Cwd: "/"})
+	}
 	js.Global().Call("nachoFlushPending")
 	select {}
 }

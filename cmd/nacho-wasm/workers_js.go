@@ -19,6 +19,11 @@ func init() {
 		Summary: "share files with a room, fetch them, chat: peer share|fetch|chat|members (see peer help)",
 		Main:    runPeer,
 	})
+	kernel.RegisterProgram(kernel.Program{
+		Name:    "syncd",
+		Summary: "keeps one folder in sync with a room (started by sync add)",
+		Main:    func(p *kernel.Process) int { return runNet(p, "syncd") },
+	})
 }
 
 // runInWorker runs a heavy guest in a Web Worker of its own: a second
@@ -66,20 +71,23 @@ func loadNetModule() (js.Value, error) {
 	return netModule.mod, netModule.err
 }
 
-func runPeer(p *kernel.Process) int {
+func runPeer(p *kernel.Process) int { return runNet(p, "peer") }
+
+// runNet runs a program of the network module in a worker of its own.
+func runNet(p *kernel.Process, name string) int {
 	mod, err := loadNetModule()
 	if err != nil {
-		fmt.Fprintf(p.Stderr(), "peer: %v\n", err)
+		fmt.Fprintf(p.Stderr(), "%s: %v\n", name, err)
 		return 1
 	}
 	// WebRTC exists only in windows: the page hosts the connections for the
 	// worker (web/static/rtc-proxy.js).
 	rtc, err := askPage("rtc-port")
 	if err != nil {
-		fmt.Fprintf(p.Stderr(), "peer: %v\n", err)
+		fmt.Fprintf(p.Stderr(), "%s: %v\n", name, err)
 		return 1
 	}
-	return webworker.StartGuest(p, mod, "peer", map[string]js.Value{"rtcPort": rtc})
+	return webworker.StartGuest(p, mod, name, map[string]js.Value{"rtcPort": rtc})
 }
 
 // Questions the kernel asks the page, answered with {type: "answer", id, value}.

@@ -19,7 +19,7 @@ func init() {
 	prog("date", "print the date and time", date)
 	prog("uname", "print system information (-a all)", uname)
 	prog("uptime", "how long the system has been running", uptime)
-	prog("sync", "write everything to durable storage, then return", syncCmd)
+	prog("sync", "write files to durable storage; sync add|rm|status: keep folders in sync with a room", syncCmd)
 	prog("df", "show storage used, per mount (-h human sizes)", df)
 	prog("run", "run a guest program: run FILE [ARGS...]", run)
 }
@@ -144,6 +144,9 @@ func uptime(p *kernel.Process) int {
 }
 
 func syncCmd(p *kernel.Process) int {
+	if len(p.Args()) > 1 {
+		return syncFolders(p)
+	}
 	if err := p.Kernel().FS().Sync(); err != nil {
 		fmt.Fprintf(p.Stderr(), "sync: %s\n", errText(err))
 		return 1
