@@ -15,6 +15,7 @@ import (
 
 	"github.com/nachoos/nacho/internal/webworker"
 	"github.com/nachoos/nacho/kernel"
+	"github.com/nachoos/nacho/kernel/coreutils"
 	"github.com/nachoos/nacho/vfs"
 	"github.com/nachoos/nacho/vfs/vfsutil"
 )
@@ -140,6 +141,22 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 	case "fs":
 		req := fsRequest{op: m.Get("op").String(), path: m.Get("path").String(), to: m.Get("to").String(), recursive: m.Get("recursive").Truthy()}
 		go b.reply(id, func() (any, error) { return b.fsOp(req) })
+	case "sync-status":
+		go b.reply(id, func() (any, error) {
+			sts, err := coreutils.SyncedFolders(b.k)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]any, 0, len(sts))
+			for _, f := range sts {
+				files := obj{}
+				for _, fd := range f.Files {
+					files[fd.Path] = fd.Durable
+				}
+				out = append(out, obj{"dir": f.Dir, "room": f.Room, "status": f.Status, "problem": f.Problem, "files": files})
+			}
+			return out, nil
+		})
 	case "zip":
 		var paths []string
 		ps := m.Get("paths")

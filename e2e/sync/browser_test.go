@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	. "github.com/nachoos/nacho/e2e/e2etest"
 )
 
@@ -48,6 +50,12 @@ func TestBrowsersSyncAFolder(t *testing.T) {
 	waitShell(t, a, "sync status", "/home/docs (room team): synced")
 	// Each file durable here (L) and on the node (C).
 	waitShell(t, a, "sync status -v | grep -c '^  LC '", "3\n")
+	if d := Eval[string](t, a, `window.nacho.syncStatus().then(s => s[0].files['sub/d.txt'])`); d != "LC" {
+		t.Fatalf("syncStatus sub/d.txt: %q", d)
+	}
+	// The file manager shows it too.
+	Eval[bool](t, a, `(() => { window.nacho.desktop.openFiles('/home/docs'); return true; })()`)
+	Do(t, a, 20*time.Second, chromedp.Poll[chromedp.Void](`(document.querySelector('.nacho-fm-status') || {}).textContent.includes('synced folder (room team): synced')`, chromedp.WithPollingTimeout(20*time.Second)))
 	// A fresh device restores from the node alone (the others stop first).
 	Shell(t, a, "sync rm /home/docs")
 	Shell(t, b, "sync rm /home/docs")

@@ -166,34 +166,24 @@ func syncFolders(p *kernel.Process) int {
 		return 0
 	case "status":
 		verbose := len(args) > 1 && args[1] == "-v"
-		if len(folders) == 0 {
+		sts, err := SyncedFolders(p.Kernel())
+		if err != nil {
+			return fail("%v", err)
+		}
+		if len(sts) == 0 {
 			fmt.Fprintln(p.Stdout(), "no synced folders (sync add DIR ROOM)")
 			return 0
 		}
-		sort.Slice(folders, func(i, j int) bool { return folders[i].Dir < folders[j].Dir })
-		for _, x := range folders {
-			st := "starting"
-			var files []string
-			if data, err := p.Kernel().FS().ReadFile(path.Join(syncStatusDir, syncKey(x.Dir)+".status")); err == nil {
-				lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-				st = lines[0]
-				for _, l := range lines[1:] {
-					if strings.HasPrefix(l, "problem ") {
-						st += " (" + strings.TrimPrefix(l, "problem ") + ")"
-					}
-					if strings.HasPrefix(l, "file ") {
-						files = append(files, strings.TrimPrefix(l, "file "))
-					}
-				}
-			}
-			if _, running := syncDaemon(p, x.Dir); !running {
-				st = "stopped"
+		for _, x := range sts {
+			st := x.Status
+			if x.Problem != "" {
+				st += " (" + x.Problem + ")"
 			}
 			fmt.Fprintf(p.Stdout(), "%s (room %s): %s\n", x.Dir, x.Room, st)
 			if verbose {
-				for _, f := range files {
+				for _, f := range x.Files {
 					// "LC path": L durable on this device, C on the node.
-					fmt.Fprintf(p.Stdout(), "  %s\n", f)
+					fmt.Fprintf(p.Stdout(), "  %s %s\n", f.Durable, f.Path)
 				}
 			}
 		}
@@ -210,4 +200,59 @@ func syncFolders(p *kernel.Process) int {
 	}
 	fmt.Fprintln(p.Stderr(), "usage: sync [add DIR ROOM [-s SECRET] | rm DIR | status [-v]]")
 	return 2
+}
+
+// FolderStatus is where one synced folder stands.
+type FolderStatus struct {
+	Dir, Room string
+	// Status is "synced", "syncing N files", "offline, M changes
+	// waiting", "starting" or "stopped".
+	Status  string
+	Problem string
+	Files   []FileDurability
+}
+
+// FileDurability says where a synced file's current version is safe:
+// Durable is "LC" (this device and the node), "L-", "-C" or "--".
+type FileDurability struct {
+	Path, Durable string
+}
+
+// SyncedFolders reports every synced folder, sorted by path.
+func SyncedFolders(k *kernel.Kernel) ([]FolderStatus, error) {
+	v := k.FS()
+	var folders []syncFolder
+	if data, err := v.ReadFile(syncConfig); err == nil {
+		if err := json.Unmarshal(data, &folders); err != nil {
+			return nil, fmt.Errorf("%s is damaged: %v", syncConfig, err)
+		}
+	}
+	running := map[string]bool{}
+	for _, pi := range k.Processes() {
+		if len(pi.Args) == 2 && pi.Args[0] == "syncd" {
+			running[pi.Args[1]] = true
+		}
+	}
+	out := make([]FolderStatus, 0, len(folders))
+	for _, x := range folders {
+		fs := FolderStatus{Dir: x.Dir, Room: x.Room, Status: "starting"}
+		if data, err := v.ReadFile(path.Join(syncStatusDir, syncKey(x.Dir)+".status")); err == nil {
+			lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+			fs.Status = lines[0]
+			for _, l := range lines[1:] {
+				switch {
+				case strings.HasPrefix(l, "problem "):
+					fs.Problem = strings.TrimPrefix(l, "problem ")
+				case strings.HasPrefix(l, "file ") && len(l) > 8:
+					fs.Files = append(fs.Files, FileDurability{Durable: l[5:7], Path: l[8:]})
+				}
+			}
+		}
+		if !running[x.Dir] {
+			fs.Status = "stopped"
+		}
+		out = append(out, fs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Dir < out[j].Dir })
+	return out, nil
 }

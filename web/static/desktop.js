@@ -439,11 +439,22 @@
   FileManager.prototype.refresh = function () {
     var self = this;
     this.pathInput.value = this.dir;
-    return this.os.readdir(this.dir).then(function (ents) {
+    return Promise.all([this.os.readdir(this.dir), this.os.syncStatus().catch(function () { return []; })]).then(function (r) {
+      var ents = r[0];
       ents.sort(function (a, b) { return (a.kind === 'dir' ? 0 : 1) - (b.kind === 'dir' ? 0 : 1) || (a.name < b.name ? -1 : 1); });
       self.entries = ents;
+      self.synced = r[1];
       self.render();
     }).catch(function (e) { self.fail(e); });
+  };
+
+  // syncOf finds the synced folder that holds path, if any.
+  FileManager.prototype.syncOf = function (path) {
+    var best = null;
+    (this.synced || []).forEach(function (f) {
+      if (path === f.dir || path.indexOf(f.dir + '/') === 0) best = f;
+    });
+    return best;
   };
 
   FileManager.prototype.render = function () {
@@ -456,14 +467,26 @@
       if (self.selected.has(e.name)) row.classList.add('nacho-fm-sel');
       row.setAttribute('aria-selected', self.selected.has(e.name) ? 'true' : 'false');
       el('span', 'nacho-fm-icon nacho-fm-' + e.kind, row, e.kind === 'dir' ? '\uD83D\uDCC1' : e.kind === 'link' ? '\uD83D\uDD17' : '\uD83D\uDCC4');
-      el('span', 'nacho-fm-name', row, e.name);
+      var nm = el('span', 'nacho-fm-name', row, e.name);
+      var full = joinPath(self.dir, e.name);
+      var sf = self.syncOf(full);
+      if (sf && full === sf.dir) {
+        el('span', 'nacho-fm-sync', nm, ' \u27f3 ' + sf.status).title = 'Synced with room ' + sf.room;
+      } else if (sf && e.kind === 'file') {
+        var d = sf.files[full.slice(sf.dir.length + 1)] || '--';
+        var mark = el('span', 'nacho-fm-dur nacho-fm-dur-' + (d[1] === 'C' ? 'cloud' : 'local'), nm, d[1] === 'C' ? ' \u2601' : ' \u25cb');
+        mark.title = d[1] === 'C' ? 'Safe on this device and on the node' : d[0] === 'L' ? 'On this device only, not yet on the node' : 'Not yet in place';
+      }
       el('span', 'nacho-fm-size', row, e.kind === 'dir' ? '' : fmtSize(e.size));
       el('span', 'nacho-fm-time', row, new Date(e.mtime).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }));
       row.addEventListener('click', function (ev) { self.select(e.name, ev.ctrlKey || ev.metaKey, ev.shiftKey); });
       row.addEventListener('dblclick', function () { self.open(e); });
     });
     var n = this.entries.length;
-    if (!this.status.classList.contains('nacho-fm-error')) this.say(n + (n === 1 ? ' item' : ' items'));
+    var here = this.syncOf(this.dir);
+    if (!this.status.classList.contains('nacho-fm-error')) {
+      this.say(n + (n === 1 ? ' item' : ' items') + (here ? ' \u2014 synced folder (room ' + here.room + '): ' + here.status : ''));
+    }
   };
 
   FileManager.prototype.select = function (name, toggle, range) {

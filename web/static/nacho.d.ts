@@ -71,6 +71,16 @@ export interface NachoChannel {
   close(): void;
 }
 
+export interface SyncedFolder {
+  dir: string;
+  room: string;
+  /** "synced", "syncing N files", "offline, M changes waiting", "starting" or "stopped". */
+  status: string;
+  problem: string;
+  /** Per file (relative path): "LC" durable here and on the node, "L-" here only, "-C", "--". */
+  files: Record<string, string>;
+}
+
 export interface ExitEvent {
   pid: number;
   name: string;
@@ -128,6 +138,8 @@ export interface NachoOS {
   join(options?: { room: string; secret: string }): Promise<NachoRoom>;
   /** Open a channel in the room given to Nacho.boot({room}). */
   channel(name: string, options?: ChannelOptions): Promise<NachoChannel>;
+  /** The folders kept in sync with rooms (`sync add DIR ROOM` in the shell). */
+  syncStatus(): Promise<SyncedFolder[]>;
   /** Resolves once everything written so far is durable. */
   sync(): Promise<void>;
   /** Output of run() commands and terminals, and process exits. Returns a function that unsubscribes. */

@@ -565,6 +565,13 @@
     return this._room.then(function (room) { return room.channel(name, opts); });
   };
 
+  /**
+   * syncStatus() lists the synced folders: [{dir, room, status, problem,
+   * files: {relative path: "LC" | "L-" | "-C" | "--"}}] (L: durable on this
+   * device, C: on the node).
+   */
+  NachoOS.prototype.syncStatus = function () { return this._call('sync-status', {}); };
+
   /** sync() resolves once everything written so far is durable. */
   NachoOS.prototype.sync = function () { return this._call('sync', {}).then(function () {}); };
 
