@@ -393,6 +393,8 @@
     this.button(bar, 'New folder', 'Make a folder here', function () { self.newFolder(); });
     this.button(bar, 'Import\u2026', 'Copy files from this computer into this folder', function () { self.picker(false); });
     this.button(bar, 'Export', 'Save the selection to this computer (folders as .zip)', function () { self.exportSel(); });
+    this.button(bar, 'Share', 'Share the selection with a room (peer to peer)', function () { self.share(); });
+    this.button(bar, 'Fetch\u2026', 'Fetch something shared in a room into this folder', function () { self.fetchShared(); });
     this.button(bar, 'Rename', 'Rename the selected item (F2)', function () { self.rename(); });
     this.button(bar, 'Delete', 'Delete the selection (Delete)', function () { self.remove(); });
     this.list = el('div', 'nacho-fm-list', body);
@@ -591,6 +593,61 @@
       });
     p.then(function () { self.say('Exported ' + paths.length + (paths.length === 1 ? ' item.' : ' items.')); })
       .catch(function (e) { self.fail(e); });
+  };
+
+  // roomFor asks which room to use (remembered for the session).
+  FileManager.prototype.roomFor = function () {
+    var d = this.d;
+    var room = prompt('Room name:', d.lastRoom || '');
+    if (!room) return null;
+    var secret = prompt('Secret of room ' + room + ':', d.lastSecret || '');
+    if (!secret) return null;
+    d.lastRoom = room;
+    d.lastSecret = secret;
+    return { room: room, secret: secret };
+  };
+
+  // share publishes the selected file or folder to a room; the sharing
+  // process runs until stopped (ps, kill) and its id goes to the clipboard.
+  FileManager.prototype.share = function () {
+    var paths = this.selection();
+    if (paths.length !== 1) { this.say('Select one file or folder to share.', true); return; }
+    var r = this.roomFor();
+    if (!r) return;
+    var self = this, path = paths[0];
+    var out = '/tmp/.share-' + Date.now();
+    this.os.run('peer share ' + shellQuote(path) + ' --room ' + shellQuote(r.room) + ' --secret ' + shellQuote(r.secret) + ' > ' + out + ' 2>&1 &')
+      .then(function () { return self.waitID(out, 0); })
+      .then(function (id) {
+        if (navigator.clipboard) navigator.clipboard.writeText(id).catch(function () {});
+        self.say('Sharing ' + path + ' in room ' + r.room + ' as ' + id.slice(0, 12) + '\u2026 (copied; stop with kill)');
+      }, function (e) { self.fail(e); });
+  };
+
+  FileManager.prototype.waitID = function (file, tries) {
+    var self = this;
+    return this.os.readFile(file, 'utf8').catch(function () { return ''; }).then(function (t) {
+      var m = /^[0-9a-f]{64}$/m.exec(t);
+      if (m) return m[0];
+      if (tries > 100) throw new Error('sharing did not start: ' + t.trim().split('\n').pop());
+      return new Promise(function (res) { setTimeout(res, 200); }).then(function () { return self.waitID(file, tries + 1); });
+    });
+  };
+
+  // fetchShared fetches a shared file or folder into this folder.
+  FileManager.prototype.fetchShared = function () {
+    var id = prompt('Id of what was shared (64 hex digits):', '');
+    if (!id) return;
+    var r = this.roomFor();
+    if (!r) return;
+    var self = this;
+    this.say('Fetching ' + id.slice(0, 12) + '\u2026');
+    this.os.run('cd ' + shellQuote(this.dir) + ' && peer fetch ' + shellQuote(id.trim()) + ' --room ' + shellQuote(r.room) + ' --secret ' + shellQuote(r.secret))
+      .then(function (res) {
+        if (res.code !== 0) throw new Error(res.stderr.trim() || 'fetch failed');
+        self.say(res.stdout.trim());
+        return self.refresh();
+      }).catch(function (e) { self.fail(e); });
   };
 
   FileManager.prototype.picker = function (folders) {
