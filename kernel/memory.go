@@ -3,6 +3,8 @@ package kernel
 import (
 	"errors"
 	"fmt"
+
+	"github.com/nachoos/nacho/perf"
 )
 
 // ErrNoMemory is returned when a charge would pass a memory limit.
@@ -63,9 +65,11 @@ func (p *Process) Charge(n int64) error {
 		return &MemError{PID: p.pid, Asked: n, Limit: p.memLimit}
 	}
 	p.mem += n
+	mem := p.mem
 	p.mu.Unlock()
 	k.memUsed += n
 	k.mu.Unlock()
+	k.sink.Publish(perf.Sample{Name: perf.ProcMemory, PID: p.pid, Value: float64(mem), At: k.now()})
 	return nil
 }
 
@@ -79,9 +83,11 @@ func (p *Process) Uncharge(n int64) {
 	p.mu.Lock()
 	n = min(n, p.mem)
 	p.mem -= n
+	mem := p.mem
 	p.mu.Unlock()
 	k.memUsed -= n
 	k.mu.Unlock()
+	k.sink.Publish(perf.Sample{Name: perf.ProcMemory, PID: p.pid, Value: float64(mem), At: k.now()})
 }
 
 // Memory is what the process has charged.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/nachoos/nacho/perf"
 	"github.com/nachoos/nacho/vfs"
 	"github.com/nachoos/nacho/vfs/memfs"
 )
@@ -46,6 +47,21 @@ func TestMemoryLimits(t *testing.T) {
 	if used, _ := k.MemoryUsed(); used != 0 {
 		t.Fatalf("exited processes still hold %d bytes", used)
 	}
+}
+
+func TestMemoryIsPublished(t *testing.T) {
+	var sink perf.Latest
+	k := New(Config{FS: vfs.New(memfs.New(memfs.Options{})), Sink: &sink})
+	done := make(chan struct{})
+	p, _ := k.Spawn(SpawnOptions{Args: []string{"m"}, Main: func(p *Process) int { <-done; return 0 }})
+	p.Charge(3000)
+	p.Uncharge(1000)
+	s, ok := sink.Get(perf.ProcMemory, p.PID())
+	if !ok || s.Value != 2000 {
+		t.Fatalf("published %v %v, want 2000", s, ok)
+	}
+	close(done)
+	p.Wait()
 }
 
 func TestPipeMemoryIsReturned(t *testing.T) {

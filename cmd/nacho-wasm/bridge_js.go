@@ -54,6 +54,7 @@ func (b *bridge) attach(k *kernel.Kernel) {
 		backend = v.String()
 	}
 	b.view = webworker.NewPresenter(backend, true)
+	b.view.Sink = k.Sink()
 	k.Display().SetView(b.view)
 	k.OnExit(func(e kernel.ExitEvent) {
 		post(obj{"type": "exit", "pid": e.PID, "name": e.Name, "status": e.Status})

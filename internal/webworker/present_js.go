@@ -16,6 +16,7 @@ import (
 	"github.com/nachoos/nacho/gpu/surface"
 	"github.com/nachoos/nacho/kernel"
 	"github.com/nachoos/nacho/kernel/remote"
+	"github.com/nachoos/nacho/perf"
 )
 
 // Presenter is a kernel display's view in the browser. The page draws the
@@ -37,6 +38,9 @@ type Presenter struct {
 	// OnRecanvas, in a guest's worker, asks for a fresh canvas for window
 	// id (the kernel's presenter posts win-recanvas itself).
 	OnRecanvas func(id int)
+	// Sink gets the time each frame took to present (perf.FrameTime), per
+	// window owner; nil drops it.
+	Sink perf.Sink
 
 	mu       sync.Mutex
 	disp     *gpu.Display
@@ -227,7 +231,12 @@ func (v *Presenter) frame() {
 		if !ok {
 			continue
 		}
-		if err := pw.pres.Present(surf); err != nil {
+		start := time.Now()
+		err := pw.pres.Present(surf)
+		if v.Sink != nil {
+			v.Sink.Publish(perf.Sample{Name: perf.FrameTime, PID: pw.w.Owner().PID(), Value: time.Since(start).Seconds(), At: start})
+		}
+		if err != nil {
 			pw.failed = true
 			logf("display: window %d: %v", pw.w.ID(), err)
 			if errors.Is(err, gpu.ErrDeviceLost) {
