@@ -230,7 +230,16 @@ func (m *Machine) mouseReset() {
 
 func (m *Machine) int33() {
 	if !m.mousePresent() {
-		m.setAX(0)
+		// No mouse: reset says so; a program that asks anyway sees no
+		// buttons and no motion.
+		switch m.ax() {
+		case 0x00, 0x21:
+			m.setAX(0)
+		case 0x03, 0x05, 0x06, 0x0B:
+			m.setBX(0)
+			m.setCX(0)
+			m.setDX(0)
+		}
 		return
 	}
 	ms := &m.mouse

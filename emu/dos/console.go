@@ -37,7 +37,7 @@ func (m *Machine) keyReady() bool {
 		if m.dos.pendingScan != 0 {
 			return true
 		}
-		return m.feedKey()
+		return m.feedKey(false)
 	case kindIn:
 		if f.in == nil {
 			return false
@@ -67,7 +67,7 @@ func (m *Machine) inByte() (byte, bool) {
 			m.dos.pendingScan = 0
 			return s, true
 		}
-		if !m.feedKey() {
+		if !m.feedKey(true) {
 			m.waitKey()
 			return 0, false
 		}
@@ -194,7 +194,7 @@ func (m *Machine) editLine(max int) ([]byte, bool) {
 			le.active = false
 			return nil, false
 		}
-		if !m.feedKey() {
+		if !m.feedKey(true) {
 			m.waitKey()
 			return nil, false
 		}
@@ -262,7 +262,7 @@ func (m *Machine) readCON(f *openFile, seg, off uint16, n int) (int, bool, error
 	if f.raw {
 		got := 0
 		for got < n {
-			if !m.feedKey() {
+			if !m.feedKey(true) {
 				if got > 0 {
 					break
 				}

@@ -238,11 +238,15 @@ func (m *Machine) dosAttrib() { // 43h
 		m.fail(errCode(err, errPathNotFound))
 		return
 	}
-	if t.device != "" || t.isRoot() {
-		m.fail(errFileNotFound)
+	if t.isRoot() && m.al() == 0 {
+		// A root directory has no entry of its own; DOS kernels answer
+		// "directory" for it, and programs check paths that way.
+		m.setCX(attrDir)
+		m.setAX(attrDir)
+		m.ok()
 		return
 	}
-	if t.ent == nil {
+	if t.device != "" || t.isRoot() || t.ent == nil {
 		m.fail(errFileNotFound)
 		return
 	}

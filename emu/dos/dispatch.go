@@ -71,6 +71,9 @@ func (m *Machine) dispatch() {
 		ff := uint32(m.rw(d.fss, d.fsp+4))
 		m.cpu.SetFlags(m.cpu.Flags()&^arithFlags | ff&arithFlags)
 	}
+	if m.cfg.Trace != nil && d.id != 0x21 {
+		m.tracef("INT/callback %02Xh AX=%04X BX=%04X CX=%04X DX=%04X frame=%v at %04X:%04X", d.id, m.ax(), m.bx(), m.cx(), m.dx(), d.frame, m.cs(), m.cpu.IP())
+	}
 	m.leftFrame = false
 	ip := uint16(m.cpu.IP()) - 2
 	m.retry = m.blockCS == m.cs() && m.blockIP == ip && m.blockID == d.id

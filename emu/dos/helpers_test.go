@@ -79,6 +79,8 @@ type rig struct {
 	m       *Machine
 	cfg     Config
 	timeout time.Duration
+	// onMachine, when set, sees the machine before it runs.
+	onMachine func(m *Machine)
 }
 
 func newRig(t testing.TB, files map[string][]byte) *rig {
@@ -135,6 +137,9 @@ func (r *rig) run(prog string, args ...string) (int, error) {
 		return 0, err
 	}
 	r.m = m
+	if r.onMachine != nil {
+		r.onMachine(m)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), r.timeout)
 	defer cancel()
 	code, err := m.Run(ctx)

@@ -77,7 +77,7 @@ func (m *Machine) dosIOCTL() {
 func (m *Machine) inputStatus(f *openFile) uint8 {
 	switch f.kind {
 	case kindCON:
-		if len(f.conReady) > 0 || m.feedKey() {
+		if len(f.conReady) > 0 || m.feedKey(false) {
 			return 0xFF
 		}
 		m.poll(noWake)

@@ -65,6 +65,9 @@ func (k *kbc) ctlReply(b uint8) {
 	k.queue = append(k.queue, kbcByte{b: b})
 }
 
+// busy says a byte is waiting to be read or queued.
+func (k *kbc) busy() bool { return k.full || len(k.queue) > 0 }
+
 // service moves the next byte into the output buffer once the last one
 // was read and handled. It reports whether it raised IRQ 1.
 func (k *kbc) service() bool {

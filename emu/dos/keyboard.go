@@ -179,15 +179,16 @@ func (m *Machine) kbdFlush() {
 func (m *Machine) int16() {
 	switch ah := m.ah(); ah {
 	case 0x00, 0x10:
-		m.feedKey()
+		m.feedKey(true)
 		w, ok := m.kbdPop()
 		if !ok {
 			m.waitKey()
 			return
 		}
 		m.setAX(keyFor(w, ah == 0x10))
+		m.tracef("INT 16h AH=%02Xh -> key %04X", ah, m.ax())
 	case 0x01, 0x11:
-		m.feedKey()
+		m.feedKey(false)
 		w, ok := m.kbdPeek()
 		if !ok {
 			m.setZF(true)
@@ -328,6 +329,17 @@ func (m *Machine) termKey() (word uint16, n int, ok bool) {
 		return 0, 0, false
 	}
 	if buf[1] != '[' && buf[1] != 'O' {
+		// ESC and a key is that key with Alt (a terminal's Meta).
+		if sc, _, ok := charKey(buf[1]); ok && buf[1] != 0x1B {
+			if alt := scanTable[sc].alt; alt != 0 {
+				return alt, 2, true
+			}
+		}
+		if c := buf[1]; c >= 'A' && c <= 'Z' {
+			if sc, _, ok := charKey(c + 32); ok {
+				return scanTable[sc].alt, 2, true
+			}
+		}
 		return 0x011B, 1, true
 	}
 	// CSI or SS3: ESC [ params final, ESC O final.
@@ -364,6 +376,9 @@ var termKeys = map[string]uint16{
 func (m *Machine) keyboardIRQ() {
 	b := m.kbc.take()
 	code := b.b
+	if m.cfg.Trace != nil {
+		m.tracef("INT 9: scan code %02X flags %02X %02X", code, m.bda8(bdaKbdFlags), m.bda8(bdaKbdFlags2))
+	}
 	flags, flags2, mode := m.bda8(bdaKbdFlags), m.bda8(bdaKbdFlags2), m.bda8(bdaKbdMode)
 	defer func() {
 		m.setBDA8(bdaKbdFlags, flags)
@@ -377,7 +392,7 @@ func (m *Machine) keyboardIRQ() {
 	case 0xE1:
 		mode |= 1
 		return
-	case 0x00, 0xFA, 0xFE, 0xEE, 0xAA, 0xFF:
+	case 0x00, 0xFA, 0xFE, 0xEE, 0xFF: // overrun and controller replies (AAh is Shift released)
 		return
 	}
 	ext := mode&2 != 0

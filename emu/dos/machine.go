@@ -141,6 +141,9 @@ type Machine struct {
 	idleWait  time.Time // idle: wake at the latest then
 	polls     int
 	lastPoll  time.Time
+	// emptySince is when a program first found the keyboard buffer
+	// empty while keys wait in the stream (see typePace).
+	emptySince time.Time
 	wake      chan struct{}
 	nextFrame time.Time
 
@@ -165,6 +168,8 @@ type Machine struct {
 	window    Window
 	keysOpen  bool
 	lastTyped byte
+	heldKeys  []byte    // break codes of modifiers held for the last typed key
+	heldUntil time.Time // when they are let go
 	mouse     mouse
 
 	// Output to the host console, batched.
@@ -241,6 +246,10 @@ func New(cfg Config) (*Machine, error) {
 	m.kbc = newKBC(m)
 	m.cmos = newCMOS(m)
 	m.vga = newVGA(m)
+	m.pic.eoi = func() {
+		m.kbc.service()
+		m.pit.service(m.now())
+	}
 	if err := m.attachDevices(); err != nil {
 		return nil, err
 	}
@@ -433,6 +442,11 @@ func (m *Machine) sleep(ctx context.Context) {
 			wait = d
 		}
 	}
+	if len(m.heldKeys) > 0 {
+		if d := m.heldUntil.Sub(now); d < wait {
+			wait = d
+		}
+	}
 	if wait > 0 {
 		var keys <-chan kernel.InputEvent
 		if m.window != nil && m.keysOpen {
@@ -462,6 +476,9 @@ func (m *Machine) sleep(ctx context.Context) {
 func (m *Machine) service() {
 	now := m.now()
 	if m.pit.service(now) {
+		m.event()
+	}
+	if m.releaseHeld(now) {
 		m.event()
 	}
 	if m.pollInput() {

@@ -146,8 +146,8 @@ func countryInfo() []byte {
 	b[15] = 0 // currency before the amount, no space
 	b[16] = 2 // two decimals
 	b[17] = 0 // 12-hour clock
-	put16(b[18:], 0x1A)
-	put16(b[20:], romSeg) // case map routine: a RETF in the ROM
+	put16(b[18:], romCaseMap) // case map routine: a RETF in the ROM
+	put16(b[20:], romSeg)
 	copy(b[22:], ",")
 	return b
 }
@@ -157,9 +157,7 @@ func (m *Machine) dosCountry() { // 38h
 		m.ok() // setting the country: only the United States is known
 		return
 	}
-	b := countryInfo()
-	put16(b[20:], romCaseMap)
-	m.write(m.ds(), m.dx(), b)
+	m.write(m.ds(), m.dx(), countryInfo())
 	m.setBX(1)
 	m.setAX(1)
 	m.ok()
@@ -175,9 +173,7 @@ func (m *Machine) dosExtCountry() { // 65h
 		put16(b[1:], 38)
 		put16(b[3:], 1)
 		put16(b[5:], 437)
-		ci := countryInfo()
-		put16(ci[20:], romCaseMap)
-		copy(b[7:], ci)
+		copy(b[7:], countryInfo())
 		if n < 5 {
 			m.fail(errInvalidFunction)
 			return

@@ -15,6 +15,9 @@ type pic struct {
 	mu   sync.Mutex
 	cpu  *x86.CPU
 	chip [2]i8259
+	// eoi, when set, is told (without the lock) that an EOI was written:
+	// a device with more to deliver can raise its line again at once.
+	eoi func()
 }
 
 type i8259 struct {
@@ -155,6 +158,13 @@ func (p *pic) In(port uint16, size int) uint32 {
 
 // Out implements emu.PortDevice.
 func (p *pic) Out(port uint16, size int, v uint32) {
+	p.out(port, v)
+	if port&1 == 0 && uint8(v)&0x18 == 0 && uint8(v)>>5 != 0 && p.eoi != nil {
+		p.eoi()
+	}
+}
+
+func (p *pic) out(port uint16, v uint32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	c := &p.chip[0]

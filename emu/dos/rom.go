@@ -117,7 +117,7 @@ func (m *Machine) buildROM() {
 	// Every vector that a PC BIOS and DOS fill points at its stub; the
 	// user vectors stay zero, as programs looking for a free one expect.
 	for v := 0; v < 256; v++ {
-		if (v >= 0x30 && v <= 0x3F) || (v >= 0x60 && v <= 0x66) || v >= 0x78 {
+		if (v >= 0x30 && v <= 0x3F && v != 0x33) || (v >= 0x60 && v <= 0x66) || v >= 0x78 {
 			continue
 		}
 		setVec(v, romSeg, romStubs+uint16(v)*4)
