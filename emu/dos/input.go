@@ -220,7 +220,6 @@ func (m *Machine) typeKey(w uint16) bool {
 	return false
 }
 
-
 // Modifier make codes.
 const (
 	scShift = 0x2A

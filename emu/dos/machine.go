@@ -136,16 +136,16 @@ type Machine struct {
 	sliceAt time.Time
 
 	// Waiting.
-	blocked   bool      // a call waits for input; its INT runs again on wake
-	idle      bool      // polling detected: sleep until the next event
-	idleWait  time.Time // idle: wake at the latest then
-	polls     int
-	lastPoll  time.Time
+	blocked  bool      // a call waits for input; its INT runs again on wake
+	idle     bool      // polling detected: sleep until the next event
+	idleWait time.Time // idle: wake at the latest then
+	polls    int
+	lastPoll time.Time
 	// emptySince is when a program first found the keyboard buffer
 	// empty while keys wait in the stream (see typePace).
 	emptySince time.Time
-	wake      chan struct{}
-	nextFrame time.Time
+	wake       chan struct{}
+	nextFrame  time.Time
 
 	// Interrupt dispatch.
 	romCB     []uint16 // callback id (+1) by ROM offset just after its INT

@@ -143,9 +143,9 @@ func countryInfo() []byte {
 	copy(b[9:], ".")
 	copy(b[11:], "-")
 	copy(b[13:], ":")
-	b[15] = 0 // currency before the amount, no space
-	b[16] = 2 // two decimals
-	b[17] = 0 // 12-hour clock
+	b[15] = 0                 // currency before the amount, no space
+	b[16] = 2                 // two decimals
+	b[17] = 0                 // 12-hour clock
 	put16(b[18:], romCaseMap) // case map routine: a RETF in the ROM
 	put16(b[20:], romSeg)
 	copy(b[22:], ",")

@@ -12,10 +12,10 @@ import (
 // fakeWindow is a window for tests: keys go in as the page's DOM events,
 // frames come out as screens.
 type fakeWindow struct {
-	events chan kernel.InputEvent
-	mu     sync.Mutex
-	frames int
-	last   Screen
+	events  chan kernel.InputEvent
+	mu      sync.Mutex
+	frames  int
+	last    Screen
 	onFrame func(s *Screen)
 }
 
