@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho bench`: named benchmarks that report speeds as ratios against a

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho conform`: run SingleStepTests CPU test files on the x86 core.

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho peer`: share a file or folder with a fabrik room, or fetch one,

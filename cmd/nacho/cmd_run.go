@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho run`: run a program. `nacho run --bare ...` runs raw images on a

@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // nacho sync DIR --server URL --room R --secret S [--state STATEDIR]

@@ -1,4 +1,7 @@
-// Command nacho is Nacho's one native binary. Each subcommand lives in a
+//go:build !js
+
+// Command nacho is Nacho's one native binary (the page's kernel is
+// cmd/nacho-wasm; every file here is native only). Each subcommand lives in a
 // file of its own (cmd_<name>.go) and registers itself in init, so that
 // subcommands can be added without touching this file.
 package main

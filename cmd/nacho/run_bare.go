@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho run --bare`: raw images on a bare x86 CPU, for test ROMs and

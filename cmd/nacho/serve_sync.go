@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // Folder sync in `nacho serve`: the node keeps every synced folder's
