@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nachoos/nacho/kernel"
+	"github.com/nachoos/nacho/kernel/internal/columns"
 	"github.com/nachoos/nacho/vfs"
 )
 
@@ -196,35 +197,10 @@ func (o *lsOptions) print(p *kernel.Process, w io.Writer, list []lsEntry) {
 		return
 	}
 	// Columns, down then across, as ls does on a terminal.
-	if len(list) == 0 {
-		return
-	}
-	width := o.width
-	if width <= 0 {
-		width = 80
-	}
-	maxw := 0
-	for _, e := range list {
-		maxw = max(maxw, len([]rune(e.name))+len(o.classifySuffix(e)))
-	}
-	colw := maxw + 2
-	ncols := max(1, width/colw)
-	nrows := (len(list) + ncols - 1) / ncols
-	var b strings.Builder
-	for r := 0; r < nrows; r++ {
-		for c := 0; c < ncols; c++ {
-			i := c*nrows + r
-			if i >= len(list) {
-				break
-			}
-			b.WriteString(o.decorate(list[i]))
-			if (c+1)*nrows+r < len(list) {
-				b.WriteString(strings.Repeat(" ", colw-len([]rune(list[i].name))-len(o.classifySuffix(list[i]))))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	io.WriteString(w, b.String())
+	io.WriteString(w, columns.Format(len(list),
+		func(i int) string { return o.decorate(list[i]) },
+		func(i int) int { return len([]rune(list[i].name)) + len(o.classifySuffix(list[i])) },
+		o.width))
 }
 
 func (o *lsOptions) classifySuffix(e lsEntry) string {
@@ -469,13 +445,17 @@ func target(fsys *vfs.VFS, src, dst string, many bool) (string, error) {
 	return dst, nil
 }
 
-func cp(p *kernel.Process) int {
-	f, ok := parseFlags(p, p.Args()[1:], "rRpv", "")
+// eachTarget runs `NAME [FLAGS] SRC... DST` for cp and mv: it parses
+// the flags, decides where each source goes (into DST when it is a
+// directory), and calls fn with the source as typed, its absolute path and
+// its target. It returns 1 if fn failed for any source.
+func eachTarget(p *kernel.Process, allowed string, fn func(f *flags, src, abs, to string) error) int {
+	f, ok := parseFlags(p, p.Args()[1:], allowed, "")
 	if !ok {
 		return 2
 	}
 	if len(f.args) < 2 {
-		fmt.Fprintln(p.Stderr(), "cp: missing destination file operand")
+		fmt.Fprintf(p.Stderr(), "%s: missing destination file operand\n", p.Name())
 		return 2
 	}
 	fsys := p.Kernel().FS()
@@ -485,31 +465,31 @@ func cp(p *kernel.Process) int {
 		abs := p.Abs(s)
 		to, err := target(fsys, abs, dst, len(srcs) > 1)
 		if err != nil {
-			fmt.Fprintf(p.Stderr(), "cp: %v\n", err)
+			fmt.Fprintf(p.Stderr(), "%s: %v\n", p.Name(), err)
 			return 1
 		}
-		fi, err := fsys.Stat(abs)
-		if err != nil {
-			fmt.Fprintf(p.Stderr(), "cp: cannot stat '%s': %s\n", s, errText(err))
-			st = 1
-			continue
-		}
-		if fi.IsDir() && !f.set['r'] && !f.set['R'] {
-			fmt.Fprintf(p.Stderr(), "cp: -r not specified; omitting directory '%s'\n", s)
-			st = 1
-			continue
-		}
-		if to == abs || strings.HasPrefix(to, abs+"/") {
-			fmt.Fprintf(p.Stderr(), "cp: cannot copy '%s' into itself\n", s)
-			st = 1
-			continue
-		}
-		if err := copyTree(p, abs, to); err != nil {
-			fmt.Fprintf(p.Stderr(), "cp: %v\n", err)
+		if err := fn(f, s, abs, to); err != nil {
+			fmt.Fprintf(p.Stderr(), "%s: %v\n", p.Name(), err)
 			st = 1
 		}
 	}
 	return st
+}
+
+func cp(p *kernel.Process) int {
+	fsys := p.Kernel().FS()
+	return eachTarget(p, "rRpv", func(f *flags, s, abs, to string) error {
+		fi, err := fsys.Stat(abs)
+		switch {
+		case err != nil:
+			return fmt.Errorf("cannot stat '%s': %s", s, errText(err))
+		case fi.IsDir() && !f.set['r'] && !f.set['R']:
+			return fmt.Errorf("-r not specified; omitting directory '%s'", s)
+		case to == abs || strings.HasPrefix(to, abs+"/"):
+			return fmt.Errorf("cannot copy '%s' into itself", s)
+		}
+		return copyTree(p, abs, to)
+	})
 }
 
 // copyTree copies a file or, recursively, a directory.
@@ -568,41 +548,22 @@ func wrapPath(name string, err error) error {
 }
 
 func mv(p *kernel.Process) int {
-	f, ok := parseFlags(p, p.Args()[1:], "fv", "")
-	if !ok {
-		return 2
-	}
-	if len(f.args) < 2 {
-		fmt.Fprintln(p.Stderr(), "mv: missing destination file operand")
-		return 2
-	}
 	fsys := p.Kernel().FS()
-	srcs, dst := f.args[:len(f.args)-1], p.Abs(f.args[len(f.args)-1])
-	st := 0
-	for _, s := range srcs {
-		abs := p.Abs(s)
-		to, err := target(fsys, abs, dst, len(srcs) > 1)
-		if err != nil {
-			fmt.Fprintf(p.Stderr(), "mv: %v\n", err)
-			return 1
-		}
+	return eachTarget(p, "fv", func(f *flags, s, abs, to string) error {
 		if strings.HasPrefix(to, abs+"/") {
-			fmt.Fprintf(p.Stderr(), "mv: cannot move '%s' to a subdirectory of itself\n", s)
-			st = 1
-			continue
+			return fmt.Errorf("cannot move '%s' to a subdirectory of itself", s)
 		}
-		err = fsys.Rename(abs, to)
+		err := fsys.Rename(abs, to)
 		if errors.Is(err, vfs.EXDEV) { // across mounts: copy, then remove
 			if err = copyTree(p, abs, to); err == nil {
 				err = fsys.RemoveAll(abs)
 			}
 		}
 		if err != nil {
-			fmt.Fprintf(p.Stderr(), "mv: cannot move '%s' to '%s': %s\n", s, f.args[len(f.args)-1], errText(err))
-			st = 1
+			return fmt.Errorf("cannot move '%s' to '%s': %s", s, f.args[len(f.args)-1], errText(err))
 		}
-	}
-	return st
+		return nil
+	})
 }
 
 func touch(p *kernel.Process) int {

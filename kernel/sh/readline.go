@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nachoos/nacho/kernel"
+	"github.com/nachoos/nacho/kernel/internal/columns"
 )
 
 var errInterrupt = errors.New("interrupted")
@@ -393,7 +394,10 @@ func (e *lineEditor) complete() {
 		e.refresh()
 		e.write("\r\n")
 		cols, _ := e.s.tty.Size()
-		e.write(strings.ReplaceAll(columns(displayNames(cands), cols), "\n", "\r\n"))
+		names := displayNames(cands)
+		list := columns.Format(len(names), func(i int) string { return names[i] },
+			func(i int) int { return utf8.RuneCountInString(names[i]) }, cols)
+		e.write(strings.ReplaceAll(list, "\n", "\r\n"))
 		e.rowsUp = 0
 		e.write(e.prompt)
 		e.refreshFrom(true)
@@ -463,36 +467,4 @@ func (s *Shell) completions(word string, command bool) []string {
 		}
 	}
 	return uniq
-}
-
-// columns lays names out in columns across width, as ls does.
-func columns(names []string, width int) string {
-	if len(names) == 0 {
-		return ""
-	}
-	if width <= 0 {
-		width = 80
-	}
-	maxw := 0
-	for _, n := range names {
-		maxw = max(maxw, utf8.RuneCountInString(n))
-	}
-	colw := maxw + 2
-	ncols := max(1, width/colw)
-	nrows := (len(names) + ncols - 1) / ncols
-	var b strings.Builder
-	for r := 0; r < nrows; r++ {
-		for c := 0; c < ncols; c++ {
-			i := c*nrows + r
-			if i >= len(names) {
-				break
-			}
-			b.WriteString(names[i])
-			if c < ncols-1 && (c+1)*nrows+r < len(names) {
-				b.WriteString(strings.Repeat(" ", colw-utf8.RuneCountInString(names[i])))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
 }
