@@ -64,35 +64,79 @@ func (d *MemDest) Commit() error { return nil }
 // Abort implements Dest.
 func (d *MemDest) Abort() error { return nil }
 
-// FileDest writes a fetch to the local filesystem at Path: a file for a
-// file manifest, a directory for a folder. Data goes first to Path+".part"
+// FileDest writes a fetch to a file system at Path: a file for a file
+// manifest, a directory for a folder. Data goes first to Path+".part"
 // (a file or directory), renamed to Path once every chunk is in, so a
 // half-fetched result is never mistaken for a whole one; a later fetch of
 // the same manifest to the same Path resumes from the chunks already in the
-// .part and verifies them.
+// .part and verifies them. FS is the host's own file system when nil
+// (fabrik/vfsdest gives Nacho's VFS).
 type FileDest struct {
 	Path string
+	FS   DestFS
 
 	m     *Manifest
 	part  string
-	files []*os.File // by entry; nil for directories
+	files []DestFile // by entry; nil for directories
 }
+
+// DestFS is what FileDest needs of a file system. Names are its own
+// (slash-separated for the VFS, the host's for OSFS).
+type DestFS interface {
+	Lstat(name string) (fs.FileInfo, error)
+	MkdirAll(name string, perm fs.FileMode) error
+	// OpenRW opens a file for reading and writing, creating it if missing.
+	OpenRW(name string) (DestFile, error)
+	Chmod(name string, mode fs.FileMode) error
+	Rename(oldname, newname string) error
+	// Join appends a manifest's slash-separated relative path to dir.
+	Join(dir, rel string) string
+}
+
+// DestFile is an open file of a DestFS.
+type DestFile interface {
+	ReadAt(p []byte, off int64) (int, error)
+	WriteAt(p []byte, off int64) (int, error)
+	Truncate(size int64) error
+	Sync() error
+	Close() error
+}
+
+// OSFS is the host's file system as a DestFS.
+type OSFS struct{}
+
+func (OSFS) Lstat(name string) (fs.FileInfo, error)       { return os.Lstat(name) }
+func (OSFS) MkdirAll(name string, perm fs.FileMode) error { return os.MkdirAll(name, perm) }
+func (OSFS) OpenRW(name string) (DestFile, error) {
+	return os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+}
+func (OSFS) Chmod(name string, mode fs.FileMode) error { return os.Chmod(name, mode) }
+func (OSFS) Rename(oldname, newname string) error      { return os.Rename(oldname, newname) }
+func (OSFS) Join(dir, rel string) string               { return filepath.Join(dir, filepath.FromSlash(rel)) }
 
 var _ Dest = (*FileDest)(nil)
 
 // ErrExists is returned when a fetch would overwrite something.
 var ErrExists = errors.New("fabrik: destination already exists")
 
+func (d *FileDest) fs() DestFS {
+	if d.FS == nil {
+		return OSFS{}
+	}
+	return d.FS
+}
+
 // Open implements Dest.
 func (d *FileDest) Open(m *Manifest, refs []ChunkRef) ([]bool, error) {
-	if _, err := os.Lstat(d.Path); err == nil {
+	fsys := d.fs()
+	if _, err := fsys.Lstat(d.Path); err == nil {
 		return nil, fmt.Errorf("%w: %s", ErrExists, d.Path)
 	}
 	d.m = m
 	d.part = d.Path + ".part"
-	d.files = make([]*os.File, len(m.Entries))
+	d.files = make([]DestFile, len(m.Entries))
 	if m.Kind == KindDir {
-		if err := os.MkdirAll(d.part, 0o755); err != nil {
+		if err := fsys.MkdirAll(d.part, 0o755); err != nil {
 			return nil, err
 		}
 	}
@@ -100,11 +144,12 @@ func (d *FileDest) Open(m *Manifest, refs []ChunkRef) ([]bool, error) {
 		p := d.entryPath(i)
 		switch e.Kind {
 		case KindDir:
-			if err := os.MkdirAll(p, 0o755); err != nil {
+			if err := fsys.MkdirAll(p, 0o755); err != nil {
+				d.closeAll()
 				return nil, err
 			}
 		case KindFile:
-			f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o644)
+			f, err := fsys.OpenRW(p)
 			if err != nil {
 				d.closeAll()
 				return nil, err
@@ -135,7 +180,7 @@ func (d *FileDest) entryPath(i int) string {
 	if d.m.Kind == KindFile {
 		return d.part
 	}
-	return filepath.Join(d.part, filepath.FromSlash(d.m.Entries[i].Path))
+	return d.fs().Join(d.part, d.m.Entries[i].Path)
 }
 
 // WriteChunk implements Dest.
@@ -160,6 +205,7 @@ func (d *FileDest) closeAll() error {
 // Commit implements Dest: it flushes every file, sets modes, and renames
 // the .part into place.
 func (d *FileDest) Commit() error {
+	fsys := d.fs()
 	for i, f := range d.files {
 		if f == nil {
 			continue
@@ -168,7 +214,7 @@ func (d *FileDest) Commit() error {
 			d.closeAll()
 			return err
 		}
-		if err := f.Chmod(fs.FileMode(d.m.Entries[i].Mode) | 0o200); err != nil {
+		if err := fsys.Chmod(d.entryPath(i), fs.FileMode(d.m.Entries[i].Mode)|0o200); err != nil {
 			d.closeAll()
 			return err
 		}
@@ -178,13 +224,13 @@ func (d *FileDest) Commit() error {
 	}
 	for i := len(d.m.Entries) - 1; i >= 0; i-- {
 		if e := d.m.Entries[i]; e.Kind == KindDir {
-			os.Chmod(d.entryPath(i), fs.FileMode(e.Mode)|0o700)
+			fsys.Chmod(d.entryPath(i), fs.FileMode(e.Mode)|0o700)
 		}
 	}
-	if _, err := os.Lstat(d.Path); err == nil {
+	if _, err := fsys.Lstat(d.Path); err == nil {
 		return fmt.Errorf("%w: %s (appeared during the fetch; the data is in %s)", ErrExists, d.Path, d.part)
 	}
-	return os.Rename(d.part, d.Path)
+	return fsys.Rename(d.part, d.Path)
 }
 
 // Abort implements Dest: the .part stays for a resume.

@@ -202,9 +202,8 @@ func fetch(ctx context.Context, p *kernel.Process, peer *room.Peer, o *options) 
 	_, isTerm := kernel.TerminalOf(p.File(2))
 	start := time.Now()
 	var last time.Time
-	out := o.out
-	dest := &vfsdest.Dest{FS: p.Kernel().FS()}
-	m, err := peer.Fetch(ctx, id, destFor(p, dest, out), fabrik.FetchOptions{
+	dest := &namedDest{FileDest: vfsdest.Dest(p.Kernel().FS(), ""), p: p, out: o.out}
+	m, err := peer.Fetch(ctx, id, dest, fabrik.FetchOptions{
 		Wait: o.wait,
 		Progress: func(pr fabrik.Progress) {
 			if !isTerm || time.Since(last) < 200*time.Millisecond {
@@ -229,14 +228,10 @@ func fetch(ctx context.Context, p *kernel.Process, peer *room.Peer, o *options) 
 	return nil
 }
 
-// destFor picks where a fetch lands: -o PATH, else the shared name in the
-// working directory (decided once the manifest is known).
-func destFor(p *kernel.Process, d *vfsdest.Dest, out string) fabrik.Dest {
-	return &namedDest{Dest: d, p: p, out: out}
-}
-
+// namedDest picks where a fetch lands: -o PATH, else the shared name in
+// the working directory (decided once the manifest is known).
 type namedDest struct {
-	*vfsdest.Dest
+	*fabrik.FileDest
 	p   *kernel.Process
 	out string
 }
@@ -246,8 +241,8 @@ func (n *namedDest) Open(m *fabrik.Manifest, refs []fabrik.ChunkRef) ([]bool, er
 	if name == "" {
 		name = m.Name
 	}
-	n.Dest.Path = n.p.Abs(name)
-	return n.Dest.Open(m, refs)
+	n.FileDest.Path = n.p.Abs(name)
+	return n.FileDest.Open(m, refs)
 }
 
 func chat(ctx context.Context, p *kernel.Process, peer *room.Peer, o *options) error {
