@@ -132,10 +132,10 @@ func (p *pump) drained() bool {
 // none, before the next key of a stream is typed. Keys from a pipe or a
 // terminal then arrive at a typist's pace, after the program is ready for
 // them, instead of all at once into whatever flushes the buffer first.
-const typePace = 40 * time.Millisecond
+const typePace = 15 * time.Millisecond
 
-// holdFor is how long Shift, Ctrl or Alt stay down around a typed key.
-const holdFor = 40 * time.Millisecond
+// holdFor is how long Ctrl or Alt stay down after a typed key.
+const holdFor = 20 * time.Millisecond
 
 // feedKey moves the next key from the keyboard stream into the BIOS
 // buffer when the buffer is empty (a key is typed only when the program
@@ -275,7 +275,9 @@ func scanSequence(w uint16) ([]byte, bool) {
 	return seq, ok
 }
 
-func isModifier(sc byte) bool { return sc == scShift || sc == scCtrl || sc == scAlt }
+// isModifier says whether a key is held a moment around the key it
+// modifies: Ctrl and Alt, which programs read from the shift state.
+func isModifier(sc byte) bool { return sc == scCtrl || sc == scAlt }
 
 // releaseHeld lets go of the modifiers of the last typed key once their
 // time is up. It reports whether it did.

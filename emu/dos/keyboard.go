@@ -272,7 +272,10 @@ func (m *Machine) inputDone() bool {
 	if m.keyIn == nil {
 		return true
 	}
-	return m.keyIn.drained() && len(m.escape) == 0
+	if m.kbc.busy() || len(m.heldKeys) > 0 {
+		return false // a key is still on its way
+	}
+	return m.keyIn.drained()
 }
 
 // pollInput moves input that arrived into the machine: window events

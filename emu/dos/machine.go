@@ -164,7 +164,6 @@ type Machine struct {
 	// Input.
 	keyIn     *pump // bytes typed or piped in (no window)
 	stdinIn   *pump // redirected handle 0, when not the keyboard stream
-	escape    []byte
 	window    Window
 	keysOpen  bool
 	lastTyped byte
@@ -423,6 +422,12 @@ func (m *Machine) untilEvent() int64 {
 
 // waiting says whether the guest has nothing to do until an event.
 func (m *Machine) waiting() bool {
+	if m.pic.line() && m.cpu.Flags()&x86.FlagIF != 0 {
+		// An interrupt is due: the guest has work. A call that waited
+		// runs again after it, and waits again if it must.
+		m.blocked, m.idle = false, false
+		return false
+	}
 	if m.blocked || m.idle {
 		return true
 	}

@@ -60,6 +60,13 @@ func (p *pic) raise(irq int) {
 	p.mu.Unlock()
 }
 
+// line says whether the PIC is asking the CPU for an interrupt.
+func (p *pic) line() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.chip[0].best(p.slaveReq()) >= 0
+}
+
 // pending says whether an IRQ's request is still waiting.
 func (p *pic) pending(irq int) bool {
 	p.mu.Lock()
