@@ -75,9 +75,13 @@ func (m *Machine) dispatch() {
 		m.tracef("INT/callback %02Xh AX=%04X BX=%04X CX=%04X DX=%04X frame=%v at %04X:%04X", d.id, m.ax(), m.bx(), m.cx(), m.dx(), d.frame, m.cs(), m.cpu.IP())
 	}
 	m.leftFrame = false
+	// A call that waited runs again from its INT; interrupts handled
+	// meanwhile do not count.
 	ip := uint16(m.cpu.IP()) - 2
-	m.retry = m.blockCS == m.cs() && m.blockIP == ip && m.blockID == d.id
-	m.blockCS, m.blockIP = 0, 0
+	m.retry = m.blockCS == m.cs() && m.blockIP == ip && m.blockID == d.id && m.blockSet
+	if m.retry || d.id == m.blockID {
+		m.blockSet = false
+	}
 	h(m)
 	if d.frame && d.id < 256 && !m.leftFrame {
 		ff := uint32(m.rw(d.fss, d.fsp+4))
@@ -95,7 +99,7 @@ func (m *Machine) transfer() { m.leftFrame = true }
 func (m *Machine) block() {
 	m.blocked = true
 	m.cpu.SetIP(m.cpu.IP() - 2)
-	m.blockCS, m.blockIP, m.blockID = m.cs(), uint16(m.cpu.IP()), m.pending.id
+	m.blockCS, m.blockIP, m.blockID, m.blockSet = m.cs(), uint16(m.cpu.IP()), m.pending.id, true
 	m.setFlag(x86.FlagIF, true)
 	m.leftFrame = true // the frame stays as it is until the call completes
 }

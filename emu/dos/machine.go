@@ -159,6 +159,7 @@ type Machine struct {
 	blockCS    uint16
 	blockIP    uint16
 	blockID    uint16
+	blockSet   bool
 	delayUntil time.Time
 
 	// Input.
