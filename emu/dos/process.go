@@ -359,6 +359,9 @@ func (m *Machine) load(t *target, envSeg uint16, tail, fcb1, fcb2 []byte, fromEX
 		want = 0xFFFF
 	}
 	if uint32(largest) < need {
+		if !fromEXEC {
+			return fail(loadErr("needs %d KiB of memory, %d KiB are free", need*16/1024, uint32(largest)*16/1024))
+		}
 		return fail(dosErr(errNoMemory))
 	}
 	size := uint16(min(uint32(largest), max(want, need)))
