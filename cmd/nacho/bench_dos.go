@@ -61,7 +61,7 @@ func benchDOSStart(w io.Writer) error {
 		best = min(best, d)
 		sum += d
 	}
-	fmt.Fprintf(w, "  %-34s %9.2f ms (mean of 10: %.2f ms)\n", "first output after New", best.Seconds()*1e3, (sum / 10).Seconds()*1e3)
+	fmt.Fprintf(w, "  %-34s %9.2f ms (mean of 10: %.2f ms)\n", "first output after New", best.Seconds()*1e3, (sum/10).Seconds()*1e3)
 	return nil
 }
 
