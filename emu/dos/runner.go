@@ -168,13 +168,31 @@ func RunProcess(p *kernel.Process, prog string, args []string, opts RunOptions) 
 		win = w
 		cfg.IO.Window = w
 	}
-	if !inIsTTY {
+	// In a window the window is the console, also for a program started
+	// with nothing on its standard input (the embed API's run) or with
+	// its output captured; pipes and files stay redirections.
+	con := func(f *kernel.OpenFile, isTTY, input bool) bool {
+		if isTTY || f == nil {
+			return true
+		}
+		if win == nil {
+			return false
+		}
+		switch f.File().(type) {
+		case kernel.DevNull:
+			return input
+		case *kernel.WriterFile:
+			return !input
+		}
+		return false
+	}
+	if !con(in, inIsTTY, true) {
 		cfg.IO.Stdin = stdin
 	}
-	if !outIsTTY {
+	if !con(out, outIsTTY, false) {
 		cfg.IO.Stdout = stdout
 	}
-	if !errIsTTY {
+	if !con(errf, errIsTTY, false) {
 		cfg.IO.Stderr = stderr
 	}
 	if win == nil {
