@@ -43,6 +43,9 @@ func (m *Machine) keyReady() bool {
 			return false
 		}
 		f.in.start()
+		if f.in.drained() && m.emptyToConsole(f) {
+			return m.keyReady()
+		}
 		return f.in.buffered() > 0
 	case kindFile:
 		pos, _ := f.f.Seek(0, 1)
@@ -52,10 +55,32 @@ func (m *Machine) keyReady() bool {
 	return false
 }
 
+// settleStdin finds out, for a program with a window, whether a
+// redirected standard input gives anything; one that ends at once becomes
+// the console. It reports false when the call must wait to know.
+func (m *Machine) settleStdin(f *openFile) bool {
+	if f.kind != kindIn || f.got || m.window == nil || f.in == nil {
+		return true
+	}
+	f.in.start()
+	switch {
+	case f.in.buffered() > 0:
+		return true
+	case f.in.drained():
+		m.emptyToConsole(f)
+		return true
+	}
+	m.block()
+	return false
+}
+
 // inByte reads a character from standard input for the character
 // functions. It reports false when the call must wait.
 func (m *Machine) inByte() (byte, bool) {
 	f := m.stdHandle(0)
+	if !m.settleStdin(f) {
+		return 0, false
+	}
 	switch f.kind {
 	case kindCON:
 		if len(f.conReady) > 0 {
@@ -86,9 +111,13 @@ func (m *Machine) inByte() (byte, bool) {
 		f.in.start()
 		var b [1]byte
 		if f.in.read(b[:]) == 1 {
+			f.got = true
 			return b[0], true
 		}
 		if f.in.drained() {
+			if m.emptyToConsole(f) {
+				return m.inByte()
+			}
 			return 0x1A, true
 		}
 		m.block()
@@ -387,6 +416,9 @@ func (m *Machine) dosBufferedInput() { // 0Ah
 		return
 	}
 	f := m.stdHandle(0)
+	if !m.settleStdin(f) {
+		return
+	}
 	if f.kind != kindCON {
 		// Redirected input: read up to CR without editing.
 		if !m.retry {

@@ -40,7 +40,9 @@ type openFile struct {
 	in      *pump
 	out     io.Writer
 	outBuf  []byte
-	partial int // bytes of a read already delivered while it waited
+	partial int  // bytes of a read already delivered while it waited
+	got     bool // the input stream has given a byte
+	tee     bool // output shows in the window too
 	// CON in cooked mode: a line read and not yet handed out.
 	conReady []byte
 }
@@ -81,10 +83,10 @@ func (m *Machine) initSFT() {
 		std[0] = &openFile{kind: kindIn, in: m.stdinIn, mode: 0, name: "stdin"}
 	}
 	if io.Stdout != nil {
-		std[1] = &openFile{kind: kindOut, out: io.Stdout, mode: 1, name: "stdout"}
+		std[1] = &openFile{kind: kindOut, out: io.Stdout, mode: 1, name: "stdout", tee: io.Window != nil}
 	}
 	if io.Stderr != nil {
-		std[2] = &openFile{kind: kindOut, out: io.Stderr, mode: 1, name: "stderr"}
+		std[2] = &openFile{kind: kindOut, out: io.Stderr, mode: 1, name: "stderr", tee: io.Window != nil}
 	}
 	jft := make([]byte, 20)
 	for i := range jft {
@@ -331,11 +333,15 @@ func (m *Machine) readStream(f *openFile, seg, off uint16, n int) (int, bool, er
 		k := f.in.read(buf)
 		if k == 0 {
 			if f.in.drained() {
+				if m.emptyToConsole(f) {
+					return m.readCON(f, seg, off, n)
+				}
 				break
 			}
 			m.block()
 			return 0, false, nil
 		}
+		f.got = true
 		m.write(seg, off+uint16(f.partial), buf[:k])
 		f.partial += k
 	}
@@ -355,6 +361,11 @@ func (m *Machine) writeFile(f *openFile, data []byte) (int, error) {
 		}
 		return len(data), nil
 	case kindOut:
+		if f.tee {
+			for _, b := range data {
+				m.conOut(b)
+			}
+		}
 		f.outBuf = append(f.outBuf, data...)
 		if len(f.outBuf) >= 4096 {
 			m.endSlice()
@@ -404,4 +415,15 @@ func fileTime(f *openFile) time.Time {
 		return time.Now()
 	}
 	return fi.ModTime()
+}
+
+// emptyToConsole turns a standard input that ended without giving a byte
+// into the console, when the program has a window: nothing was given, so
+// the window's keyboard is its input. It reports whether it did.
+func (m *Machine) emptyToConsole(f *openFile) bool {
+	if f.kind != kindIn || f.got || m.window == nil {
+		return false
+	}
+	f.kind, f.in, f.devName = kindCON, nil, "CON"
+	return true
 }

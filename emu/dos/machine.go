@@ -92,6 +92,9 @@ type Config struct {
 	Now func() time.Time
 	// Trace, when set, is told about every DOS and BIOS call.
 	Trace func(msg string)
+	// Debug, when set, is told about the machine's own life: frames
+	// presented, sleeps, slices (for finding out where time goes).
+	Debug func(msg string)
 }
 
 // Error is a failure that ends a DOS program: a bad executable, a CPU
@@ -186,6 +189,7 @@ type Machine struct {
 	intrSent    bool
 	intrKill    bool
 
+	born    time.Time
 	unknown map[string]bool
 	done    bool
 	code    int
@@ -218,6 +222,7 @@ func New(cfg Config) (*Machine, error) {
 		}
 	}
 	m := &Machine{
+		born:    time.Now(),
 		cfg:     cfg,
 		now:     cfg.Now,
 		log:     cfg.Log,
@@ -274,6 +279,7 @@ func New(cfg Config) (*Machine, error) {
 	if err := m.start(cfg.Program, cfg.Args); err != nil {
 		return nil, err
 	}
+	m.debugf("machine ready")
 	return m, nil
 }
 
@@ -315,6 +321,12 @@ func (m *Machine) logOnce(msg string) {
 	m.log(msg)
 }
 
+func (m *Machine) debugf(format string, a ...any) {
+	if m.cfg.Debug != nil {
+		m.cfg.Debug(fmt.Sprintf("%8.3fms ", float64(time.Since(m.born).Microseconds())/1000) + fmt.Sprintf(format, a...))
+	}
+}
+
 func (m *Machine) tracef(format string, a ...any) {
 	if m.cfg.Trace != nil {
 		m.cfg.Trace(fmt.Sprintf(format, a...))
@@ -344,7 +356,11 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 			if m.window != nil {
 				m.present(false)
 			}
+			t0 := time.Now()
 			m.sleep(ctx)
+			if d := time.Since(t0); d > 20*time.Millisecond {
+				m.debugf("slept %v (blocked=%v idle=%v halted=%v)", d.Round(time.Millisecond), m.blocked, m.idle, m.cpu.Halted())
+			}
 			continue
 		}
 		if !m.inSlice {

@@ -132,6 +132,10 @@ func RunProcess(p *kernel.Process, prog string, args []string, opts RunOptions) 
 	if opts.ModelSet {
 		cfg.Model = opts.Model
 	}
+	if env["DOS_DEBUG"] != "" {
+		stderr := p.Stderr()
+		cfg.Debug = func(msg string) { fmt.Fprintf(stderr, "dos: %s\n", msg) }
+	}
 	if onDrive(p.Cwd()) {
 		cfg.Dir = p.Cwd()
 	}
@@ -139,9 +143,9 @@ func RunProcess(p *kernel.Process, prog string, args []string, opts RunOptions) 
 	// Standard streams: a terminal is the console; anything else is a
 	// redirected handle.
 	in, out, errf := p.File(0), p.File(1), p.File(2)
-	inTTY, inIsTTY := kernel.TTYOf(in)
-	_, outIsTTY := kernel.TTYOf(out)
-	_, errIsTTY := kernel.TTYOf(errf)
+	inTTY, inIsTTY := kernel.TerminalOf(in)
+	_, outIsTTY := kernel.TerminalOf(out)
+	_, errIsTTY := kernel.TerminalOf(errf)
 	if opts.Terminal {
 		inIsTTY, outIsTTY, errIsTTY = true, true, true
 	}
@@ -168,31 +172,18 @@ func RunProcess(p *kernel.Process, prog string, args []string, opts RunOptions) 
 		win = w
 		cfg.IO.Window = w
 	}
-	// In a window the window is the console, also for a program started
-	// with nothing on its standard input (the embed API's run) or with
-	// its output captured; pipes and files stay redirections.
-	con := func(f *kernel.OpenFile, isTTY, input bool) bool {
-		if isTTY || f == nil {
-			return true
-		}
-		if win == nil {
-			return false
-		}
-		switch f.File().(type) {
-		case kernel.DevNull:
-			return input
-		case *kernel.WriterFile:
-			return !input
-		}
-		return false
-	}
-	if !con(in, inIsTTY, true) {
+	// A terminal is the console; anything else is a redirection. In a
+	// window, output that goes elsewhere shows in the window too (as a
+	// program started by the embed API, whose output is captured, must
+	// still show it), and an input that ends before giving anything (no
+	// input at all) leaves the keyboard to the window.
+	if !inIsTTY {
 		cfg.IO.Stdin = stdin
 	}
-	if !con(out, outIsTTY, false) {
+	if !outIsTTY {
 		cfg.IO.Stdout = stdout
 	}
-	if !con(errf, errIsTTY, false) {
+	if !errIsTTY {
 		cfg.IO.Stderr = stderr
 	}
 	if win == nil {
@@ -313,12 +304,8 @@ func (w *window) Frame(s *Screen) {
 		}
 		f.Update(s.Pixels)
 		if w.last != any(f) {
-			scale := 2
-			if s.Width >= 640 {
-				scale = 1
-			}
+			// The page picks the integer zoom that fits (2 for 320x200).
 			w.w.SetSurface(f, s.Width, s.Height)
-			w.w.SetScale(scale)
 			w.last = f
 		}
 	}

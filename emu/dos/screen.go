@@ -139,6 +139,7 @@ func (m *Machine) present(force bool) {
 		return
 	}
 	m.video.shown.copyFrom(s)
+	m.debugf("frame: mode %02Xh", s.Mode)
 	m.window.Frame(s)
 }
 
