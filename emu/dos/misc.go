@@ -214,6 +214,11 @@ func (m *Machine) dosExtCountry() { // 65h
 		}
 	case 0xA0:
 		m.setDL(upper(m.dl()))
+	case 0x03:
+		// Not a DOS function; FreeCOM asks on every start. The error is
+		// the answer, without a log line each time.
+		m.fail(errInvalidFunction)
+		return
 	default:
 		m.unsupported21(fmt.Sprintf("AX=65%02Xh", al), "extended country information")
 		return

@@ -20,9 +20,16 @@ func validChar(c byte) bool {
 	return strings.IndexByte("!#$%&'()-@^_`{}~", c) >= 0
 }
 
+// upper is DOS's upper case for file names: ASCII letters, and the
+// letters of code page 437 through the United States case map.
 func upper(c byte) byte {
 	if c >= 'a' && c <= 'z' {
 		return c - 32
+	}
+	if c >= 0x80 {
+		if u, ok := cp437Upper[c]; ok {
+			return u
+		}
 	}
 	return c
 }
