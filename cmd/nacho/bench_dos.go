@@ -1,3 +1,5 @@
+//go:build !js
+
 package main
 
 // `nacho bench dos-*`: a DOS program's speed, how soon it prints, and what
