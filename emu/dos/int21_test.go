@@ -3,6 +3,7 @@ package dos
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // The nasm programs in testdata exercise INT 21h by group; each checks
@@ -122,5 +123,42 @@ func TestInt21FCB(t *testing.T) {
 	}
 	if _, err := r.fs.Stat("/c/RENAMED.DAT"); err == nil {
 		t.Errorf("RENAMED.DAT was not deleted")
+	}
+}
+
+// TestInt21Coverage: every function the DOS API must answer has a handler
+// in the table, with a name and a support level.
+func TestInt21Coverage(t *testing.T) {
+	want := []uint8{0x01, 0x02, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, // console
+		0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x21, 0x22, 0x23, 0x24, 0x27, 0x28, 0x29, // FCBs
+		0x3C, 0x3D, 0x3E, 0x3F, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x56, 0x57, 0x5A, 0x5B, 0x68, // handles
+		0x39, 0x3A, 0x3B, 0x47, 0x1A, 0x2F, 0x4E, 0x4F, 0x0E, 0x19, 0x36, // directories, search, drives
+		0x2A, 0x2B, 0x2C, 0x2D, 0x48, 0x49, 0x4A, 0x58, 0x4B, 0x4C, 0x4D, 0x31, 0x25, 0x35, 0x30, 0x60}
+	for _, ah := range want {
+		f := int21Table[ah]
+		if f.handler == nil || f.Name == "" || f.Support == Unsupported {
+			t.Errorf("INT 21h AH=%02Xh: %+v", ah, f)
+		}
+	}
+	if n := len(Functions()); n < 100 {
+		t.Errorf("the table lists %d functions", n)
+	}
+}
+
+func TestCtrlBreakInWindow(t *testing.T) {
+	// A program that never looks at the console: the first Ctrl-Break is
+	// DOS's (nobody takes it), the second ends the program.
+	r := newRig(t, map[string][]byte{"L.COM": assemble(t, "faults", "LOOP")})
+	w := newFakeWindow()
+	r.cfg.IO.Window = w
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		w.send("{Ctrl+Pause}")
+		time.Sleep(200 * time.Millisecond)
+		w.send("{Ctrl+Pause}")
+	}()
+	code := r.mustRun("L.COM")
+	if code != 130 {
+		t.Errorf("exit %d, want 130", code)
 	}
 }

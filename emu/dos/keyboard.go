@@ -543,6 +543,21 @@ var domScan = map[string][]byte{
 func (m *Machine) windowEvent(ev kernel.InputEvent) {
 	switch ev.Kind {
 	case kernel.KeyDown, kernel.KeyUp:
+		if ev.Code == "Pause" && ev.Mods&kernel.ModCtrl != 0 || ev.Code == "Cancel" {
+			// Ctrl-Break: DOS's break; a second one before the program
+			// took the first ends the program, as at a terminal.
+			if ev.Kind == kernel.KeyDown {
+				if m.dos.breakHit {
+					m.log(m.progName() + ": ended by Ctrl-Break")
+					m.exit(130, nil)
+					return
+				}
+				m.kbc.key([]byte{0xE0, 0x46}, 0, false)
+			} else {
+				m.kbc.key([]byte{0xE0, 0xC6}, 0, false)
+			}
+			return
+		}
 		codes, ok := domScan[ev.Code]
 		if !ok {
 			if ev.Kind == kernel.KeyDown {

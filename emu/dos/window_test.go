@@ -51,7 +51,7 @@ var domNamed = map[string]domKey{
 	"Left": {"ArrowLeft", "ArrowLeft"}, "Right": {"ArrowRight", "ArrowRight"}, "Home": {"Home", "Home"},
 	"End": {"End", "End"}, "PgUp": {"PageUp", "PageUp"}, "PgDn": {"PageDown", "PageDown"},
 	"Del": {"Delete", "Delete"}, "Ins": {"Insert", "Insert"}, "Alt": {"AltLeft", "Alt"},
-	"Ctrl": {"ControlLeft", "Control"}, "Shift": {"ShiftLeft", "Shift"},
+	"Ctrl": {"ControlLeft", "Control"}, "Shift": {"ShiftLeft", "Shift"}, "Pause": {"Pause", "Pause"},
 }
 
 func init() {
