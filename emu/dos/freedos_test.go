@@ -457,7 +457,38 @@ func TestFreeDOSEdit(t *testing.T) {
 	if got := r.file("FRUIT.TXT"); got != want {
 		t.Fatalf("after EDIT the file holds %q, want %q", got, want)
 	}
-	out := r.out.String()
-	typed := out[strings.LastIndex(out, "TYPE FRUIT.TXT"):]
+	// EDIT drew on the screen, so the terminal shows the screen whole
+	// from then on; the shell's TYPE is on it.
+	sc := r.m.Screen().Dump()
+	typed := sc[strings.LastIndex(sc, "TYPE FRUIT.TXT"):]
 	wantLines(t, "TYPE after EDIT", strings.Join(lines(typed)[1:5], "\r\n"), "Hello, EDIT!", "banana", "apple", "cherry")
+	if out := r.out.String(); !strings.Contains(out, "\x1b[2J") || !strings.Contains(out, "FreeDOS Edit") {
+		t.Errorf("the terminal was not given EDIT's screen: %q", out[:min(len(out), 300)])
+	}
+}
+
+// TestTerminalScreen: streamed text until a program draws on the screen;
+// then the whole screen in ANSI, with its colours, and the terminal left
+// usable at the end.
+func TestTerminalScreen(t *testing.T) {
+	r := newRig(t, map[string][]byte{"HELLO.COM": assemble(t, "hello"), "TEXT.COM": assemble(t, "text")})
+	r.cfg.IO.Terminal = true
+	r.mustRun("HELLO.COM")
+	if out := r.out.String(); out != "Hello, DOS!\r\n" {
+		t.Errorf("plain output to a terminal: %q", out)
+	}
+	r.out.Reset()
+	r.run("TEXT.COM")
+	out := r.out.String()
+	for _, want := range []string{
+		"\x1b[0m\x1b[H\x1b[2J",  // the screen taken over
+		"\x1b[3;1H",             // row 3 redrawn
+		"\x1b[0;93;44mHHH",      // yellow on blue
+		"\x1b[0;97;41mDirect",   // white on red, written to B800h
+		"\x1b[0m\x1b[?25h\x1b[", // the end: normal colours and the cursor back
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, out)
+		}
+	}
 }

@@ -6,6 +6,14 @@ import "fmt"
 func (m *Machine) int10() {
 	ah := m.ah()
 	switch ah {
+	case 0x00, 0x05, 0x06, 0x07, 0x09, 0x0A, 0x13:
+		m.termScreen() // a program drawing on the screen: show it whole
+	case 0x02:
+		if row, col := m.cursor(int(m.bh())); int(m.dh()) != row || int(m.dl()) != col {
+			m.termScreen()
+		}
+	}
+	switch ah {
 	case 0x00:
 		m.setMode(m.al())
 	case 0x01: // cursor shape

@@ -180,6 +180,7 @@ type Machine struct {
 	out   []byte
 
 	video video
+	term  terminal
 	dos   dosState
 	fsys  *vfs.VFS
 
@@ -339,6 +340,7 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 	defer m.stopInput()
 	defer m.endSlice()
 	defer m.flushOut()
+	defer m.termEnd()
 	if m.window != nil {
 		defer m.present(true)
 	}
@@ -355,6 +357,10 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 			m.flushOut()
 			if m.window != nil {
 				m.present(false)
+			}
+			if m.termActive() {
+				m.termFrame()
+				m.flushOut()
 			}
 			t0 := time.Now()
 			m.sleep(ctx)
@@ -509,6 +515,10 @@ func (m *Machine) service() {
 	if m.window != nil && !now.Before(m.nextFrame) {
 		m.present(false)
 		m.nextFrame = now.Add(time.Second / 60)
+	}
+	if m.termActive() && !now.Before(m.nextFrame) {
+		m.termFrame()
+		m.nextFrame = now.Add(time.Second / 30)
 	}
 	if len(m.out) >= 4096 {
 		m.endSlice()

@@ -372,6 +372,7 @@ func (m *Machine) teletype(page int, ch, color uint8) {
 			attr = m.rbl(m.cellAddr(page, row, col) + 1)
 		}
 		m.putCell(page, row, col, ch, attr, false)
+		m.termTrack(page, row, col, false)
 		col++
 		if col >= cols {
 			col = 0
@@ -384,6 +385,7 @@ func (m *Machine) teletype(page int, ch, color uint8) {
 			attr = m.rbl(m.cellAddr(page, rows-1, 0) + 1)
 		}
 		m.scroll(page, 0, 0, rows-1, cols-1, 1, attr)
+		m.termTrack(page, 0, 0, true)
 		row = rows - 1
 	}
 	m.setCursor(page, row, col)
@@ -406,7 +408,7 @@ func (m *Machine) conOut(b byte) {
 
 // hostOut sends console output to the host when there is no window.
 func (m *Machine) hostOut(b byte) {
-	if m.window != nil || m.cfg.IO.Console == nil {
+	if m.window != nil || m.cfg.IO.Console == nil || m.term.screen {
 		return
 	}
 	m.outMu.Lock()
