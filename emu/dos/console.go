@@ -202,7 +202,6 @@ func (m *Machine) after23() {
 type lineEdit struct {
 	active bool
 	buf    []byte
-	startC int // column where the line began
 }
 
 // editLine reads a line with echo and editing into m.dos.line. It reports
@@ -216,7 +215,6 @@ func (m *Machine) editLine(max int) ([]byte, bool) {
 	if !le.active {
 		le.active = true
 		le.buf = le.buf[:0]
-		_, le.startC = m.cursor(m.vpage())
 	}
 	for {
 		if m.checkBreak() {

@@ -54,10 +54,6 @@ func init() {
 	h[cbReset] = func(m *Machine) { m.exit(0, nil) }
 }
 
-// The interrupt hook consults this table too (only vectors with Go code
-// are answered directly).
-func (m *Machine) handler(id uint16) func(*Machine) { return handlers[id] }
-
 // dispatch runs the Go handler of the interrupt the CPU stopped for.
 func (m *Machine) dispatch() {
 	d := m.pending

@@ -1,7 +1,6 @@
 package dos
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -323,5 +322,3 @@ func (m *Machine) listDir(path string) (*dirListing, error) {
 
 // changed drops what DOS remembers of a directory after it changed it.
 func (m *Machine) changed(dirPath string) { delete(m.dos.dirs, dirPath) }
-
-var errNotDOS = errors.New("not a DOS name")

@@ -353,8 +353,7 @@ func (m *Machine) termKey() (word uint16, n int, ok bool) {
 	if i >= len(buf) {
 		return 0, 0, true
 	}
-	seq := string(buf[1 : i+1])
-	if w, ok := termKeys[seq]; ok {
+	if w, ok := termKeys[string(buf[1:i+1])]; ok {
 		return w, i + 1, true
 	}
 	return 0, i + 1, true // a sequence we do not know: drop it

@@ -135,4 +135,3 @@ func (m *Machine) asciiz(seg, off uint16, max int) []byte {
 func le16(b []byte) uint16     { return binary.LittleEndian.Uint16(b) }
 func put16(b []byte, v uint16) { binary.LittleEndian.PutUint16(b, v) }
 func put32(b []byte, v uint32) { binary.LittleEndian.PutUint32(b, v) }
-func le32(b []byte) uint32     { return binary.LittleEndian.Uint32(b) }

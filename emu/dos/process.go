@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nachoos/nacho/emu/x86"
 	"github.com/nachoos/nacho/vfs"
 )
 
@@ -681,6 +680,3 @@ func (m *Machine) cpmCall() {
 	}
 	m.transfer()
 }
-
-// setIF is for callers that hand control to guest code.
-func (m *Machine) setIF(on bool) { m.setFlag(x86.FlagIF, on) }

@@ -65,7 +65,7 @@ func TestRunnerInShell(t *testing.T) {
 	if code != 0 || out != "apple\r\nbanana\r\ncherry\r\n" {
 		t.Errorf("SORT through a pipe: exit %d, out %q, err %q", code, out, errs)
 	}
-	code, out, _ = shell(t, k, `./FIND.COM "kiwi" FRUIT.TXT; echo status $?`)
+	_, out, _ = shell(t, k, `./FIND.COM "kiwi" FRUIT.TXT; echo status $?`)
 	if !strings.HasSuffix(out, "status 1\n") {
 		t.Errorf("FIND's exit code in $?: %q", out)
 	}

@@ -60,9 +60,7 @@ func (v *vga) Save(io.Writer) error { return nil }
 func (v *vga) Load(io.Reader) error { return nil }
 
 func (v *vga) defaultAttr() {
-	for i, p := range [16]uint8{0, 1, 2, 3, 4, 5, 20, 7, 56, 57, 58, 59, 60, 61, 62, 63} {
-		v.attr[i] = p
-	}
+	copy(v.attr[:16], defaultAttrPal[:])
 	v.attr[0x10] = 0x0C // text, blink on
 	v.attr[0x12] = 0x0F
 	v.attr[0x14] = 0

@@ -70,7 +70,6 @@ type video struct {
 	scanLines int // for the next text mode set: 200, 350 or 400
 	screen    Screen
 	shown     Screen // what the window shows now
-	tabCol    int    // DOS console column, for tab expansion
 }
 
 func (m *Machine) bda8(off uint16) uint8       { return m.rb(bdaSeg, off) }
@@ -180,7 +179,6 @@ func (m *Machine) setMode(mode uint8) bool {
 		eq |= 0x20
 	}
 	m.setBDA16(bdaEquip, eq)
-	m.video.tabCol = 0
 	return true
 }
 
