@@ -111,16 +111,17 @@ func (m *Machine) int10() {
 // readGlyph recognises the character drawn at a cell in a graphics mode
 // (as the BIOS does, by matching the font), or 0.
 func (m *Machine) readGlyph(row, col int) uint8 {
-	var cell [8]byte
-	for y := 0; y < 8; y++ {
+	h := m.glyphH()
+	cell := make([]byte, h)
+	for y := 0; y < h; y++ {
 		for x := 0; x < 8; x++ {
-			if m.getPixel(col*8+x, row*8+y) != 0 {
+			if m.getPixel(col*8+x, row*h+y) != 0 {
 				cell[y] |= 0x80 >> x
 			}
 		}
 	}
 	for c := 0; c < 256; c++ {
-		if string(m.romBytes[romFont8+c*8:romFont8+c*8+8]) == string(cell[:]) {
+		if string(m.fontGlyph(uint8(c))) == string(cell) {
 			return uint8(c)
 		}
 	}

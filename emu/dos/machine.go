@@ -180,6 +180,7 @@ type Machine struct {
 	out   []byte
 
 	video video
+	vmem  planes
 	term  terminal
 	dos   dosState
 	fsys  *vfs.VFS

@@ -69,9 +69,19 @@ func (m *Machine) snapshot(s *Screen) {
 	s.Width, s.Height = info.width, info.height
 	switch info.bpp {
 	case 8:
-		s.Pixels = append(s.Pixels, m.readl(info.base, info.width*info.height)...)
+		if m.vmem.mapped {
+			s.Pixels = m.unchainedPixels(s.Pixels)
+		} else {
+			s.Pixels = append(s.Pixels, m.readl(info.base, info.width*info.height)...)
+		}
 		for i := 0; i < 256; i++ {
 			s.Palette[i] = dac8(v.dac[uint8(i)&v.pelMask])
+		}
+	case 4:
+		s.Pixels = m.planarPixels(s.Pixels)
+		for i := 0; i < 16; i++ {
+			idx := (v.attr[i]&0x3F | (v.attr[0x14]&0x0C)<<4) & v.pelMask
+			s.Palette[i] = dac8(v.dac[idx])
 		}
 	default:
 		for y := 0; y < info.height; y++ {

@@ -216,6 +216,9 @@ func (v *vga) Out(port uint16, size int, val uint32) {
 		v.seqIdx = b
 	case 0x3C5:
 		v.seq[v.seqIdx&7] = b
+		if v.seqIdx&7 == 4 && b&0x08 == 0 && v.m.video.info.bpp == 8 {
+			v.m.mapPlanes() // mode 13h unchained: mode X
+		}
 	case 0x3C6:
 		v.pelMask = b
 		v.dirtyPal = true

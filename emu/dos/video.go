@@ -62,6 +62,10 @@ var modes = map[uint8]modeInfo{
 	0x05: {cols: 40, rows: 25, width: 320, height: 200, bpp: 2, base: 0xB8000, pageSize: 0x4000, pages: 1},
 	0x06: {cols: 80, rows: 25, width: 640, height: 200, bpp: 1, base: 0xB8000, pageSize: 0x4000, pages: 1},
 	0x07: {text: true, cols: 80, rows: 25, base: 0xB0000, pageSize: 0x1000, pages: 8},
+	0x0D: {cols: 40, rows: 25, width: 320, height: 200, bpp: 4, base: 0xA0000, pageSize: 0x2000, pages: 8},
+	0x0E: {cols: 80, rows: 25, width: 640, height: 200, bpp: 4, base: 0xA0000, pageSize: 0x4000, pages: 4},
+	0x10: {cols: 80, rows: 25, width: 640, height: 350, bpp: 4, base: 0xA0000, pageSize: 0x8000, pages: 2},
+	0x12: {cols: 80, rows: 30, width: 640, height: 480, bpp: 4, base: 0xA0000, pageSize: 0xA000, pages: 1},
 	0x13: {cols: 40, rows: 25, width: 320, height: 200, bpp: 8, base: 0xA0000, pageSize: 0x10000, pages: 1},
 }
 
@@ -104,7 +108,7 @@ func (m *Machine) setMode(mode uint8) bool {
 	mode &= 0x7F
 	info, ok := modes[mode]
 	if !ok {
-		m.logOnce(fmt.Sprintf("INT 10h: video mode %02Xh is not emulated (text, CGA 4-6 and 13h are)", mode))
+		m.logOnce(fmt.Sprintf("INT 10h: video mode %02Xh is not emulated (text, CGA 4-6, EGA/VGA 0Dh, 0Eh, 10h, 12h and 13h are)", mode))
 		return false
 	}
 	if info.text && mode != 7 {
@@ -117,9 +121,13 @@ func (m *Machine) setMode(mode uint8) bool {
 			m.setBDA8(bdaCharH, 16)
 		}
 	} else {
-		m.setBDA8(bdaCharH, 8)
-		if mode == 7 {
+		switch mode {
+		case 0x07, 0x10:
 			m.setBDA8(bdaCharH, 14)
+		case 0x12:
+			m.setBDA8(bdaCharH, 16)
+		default:
+			m.setBDA8(bdaCharH, 8)
 		}
 	}
 	m.video.info = info
@@ -161,14 +169,18 @@ func (m *Machine) setMode(mode uint8) bool {
 	} else {
 		m.setBDA16(bdaCRTC, 0x3D4)
 	}
+	m.setPlaneRegs(info)
 	if !keep {
-		if info.text {
+		switch {
+		case info.text:
 			blank := make([]byte, info.pageSize*info.pages)
 			for i := 0; i < len(blank); i += 2 {
 				blank[i], blank[i+1] = ' ', 0x07
 			}
 			m.writel(info.base, blank)
-		} else {
+		case info.bpp == 4 || info.bpp == 8 && m.vmem.mapped:
+			m.vmem.p = [4][0x10000]byte{}
+		default:
 			m.filll(info.base, 0, max(info.pageSize, 0x8000))
 		}
 	}
@@ -209,16 +221,17 @@ func (m *Machine) putCell(page, row, col int, ch, attr uint8, withAttr bool) {
 // drawGlyph draws an 8x8 character in a graphics mode; attr is the
 // foreground colour, bit 7 XORs it in.
 func (m *Machine) drawGlyph(row, col int, ch, attr uint8) {
-	g := m.romBytes[romFont8+int(ch)*8:]
+	h := m.glyphH()
+	g := m.fontGlyph(ch)
 	xor := attr&0x80 != 0 && m.video.info.bpp != 8
 	color := attr
 	if !xor {
 		color &= 0xFF
 	}
-	for y := 0; y < 8; y++ {
+	for y := 0; y < h; y++ {
 		bits := g[y]
 		for x := 0; x < 8; x++ {
-			px, py := col*8+x, row*8+y
+			px, py := col*8+x, row*h+y
 			if bits&(0x80>>x) != 0 {
 				m.setPixel(px, py, color&^0x80, xor)
 			} else if !xor {
@@ -236,6 +249,9 @@ func (m *Machine) pixelAddr(x, y int) (uint32, uint, uint8, bool) {
 	}
 	switch i.bpp {
 	case 8:
+		if m.vmem.mapped {
+			return 0, 0, 0, false // the planes: see setPixel
+		}
 		return i.base + uint32(y*i.width+x), 0, 0xFF, true
 	case 2:
 		a := i.base + uint32(y&1)*0x2000 + uint32(y>>1)*80 + uint32(x/4)
@@ -249,6 +265,17 @@ func (m *Machine) pixelAddr(x, y int) (uint32, uint, uint8, bool) {
 }
 
 func (m *Machine) setPixel(x, y int, c uint8, xor bool) {
+	switch i := m.video.info; {
+	case i.bpp == 4:
+		m.planarSet(x, y, c, xor)
+		return
+	case i.bpp == 8 && m.vmem.mapped:
+		if x >= 0 && y >= 0 && x < 320 && y < 200 {
+			n := y*320 + x
+			m.vmem.p[n&3][n>>2] = c
+		}
+		return
+	}
 	a, sh, mask, ok := m.pixelAddr(x, y)
 	if !ok {
 		return
@@ -263,6 +290,16 @@ func (m *Machine) setPixel(x, y int, c uint8, xor bool) {
 }
 
 func (m *Machine) getPixel(x, y int) uint8 {
+	switch i := m.video.info; {
+	case i.bpp == 4:
+		return m.planarGet(x, y)
+	case i.bpp == 8 && m.vmem.mapped:
+		if x < 0 || y < 0 || x >= 320 || y >= 200 {
+			return 0
+		}
+		n := y*320 + x
+		return m.vmem.p[n&3][n>>2]
+	}
 	a, sh, mask, ok := m.pixelAddr(x, y)
 	if !ok {
 		return 0
@@ -328,20 +365,21 @@ func (m *Machine) scrollGraphics(top, left, bottom, right, n int, attr uint8) {
 			m.setPixel(x, y, attr, false)
 		}
 	}
-	y0, y1 := top*8, (bottom+1)*8
+	h := m.glyphH()
+	y0, y1 := top*h, (bottom+1)*h
 	if n > 0 {
-		for y := y0; y < y1-n*8; y++ {
-			copyRow(y, y+n*8)
+		for y := y0; y < y1-n*h; y++ {
+			copyRow(y, y+n*h)
 		}
-		for y := y1 - n*8; y < y1; y++ {
+		for y := y1 - n*h; y < y1; y++ {
 			clearRow(y)
 		}
 	} else {
 		n = -n
-		for y := y1 - 1; y >= y0+n*8; y-- {
-			copyRow(y, y-n*8)
+		for y := y1 - 1; y >= y0+n*h; y-- {
+			copyRow(y, y-n*h)
 		}
-		for y := y0; y < y0+n*8; y++ {
+		for y := y0; y < y0+n*h; y++ {
 			clearRow(y)
 		}
 	}
@@ -429,4 +467,50 @@ func (m *Machine) conWriteString(s string) {
 	for i := 0; i < len(s); i++ {
 		m.conOut(s[i])
 	}
+}
+
+// setPlaneRegs loads the sequencer, graphics controller and CRTC offset a
+// mode sets, mapping the planes for the modes that use them.
+func (m *Machine) setPlaneRegs(info modeInfo) {
+	v := m.vga
+	v.seq[2] = 0x0F
+	v.gc = [16]uint8{}
+	v.gc[7], v.gc[8] = 0x0F, 0xFF
+	switch {
+	case info.bpp == 4:
+		m.mapPlanes()
+		v.seq[4] = 0x06
+		v.gc[6] = 0x05
+		v.crtc[0x13] = uint8(info.width / 16)
+	case info.bpp == 8:
+		v.seq[4] = 0x0E // chain-4
+		v.gc[5] = 0x40
+		v.gc[6] = 0x05
+		v.crtc[0x13] = 0x28
+	default:
+		v.seq[4] = 0x02
+		v.gc[5] = 0x10
+		v.gc[6] = 0x0E
+		v.crtc[0x13] = uint8(info.cols / 2)
+	}
+}
+
+// glyphH is the height of the characters a graphics mode draws.
+func (m *Machine) glyphH() int {
+	switch h := int(m.bda8(bdaCharH)); h {
+	case 14, 16:
+		return h
+	}
+	return 8
+}
+
+// fontGlyph is a character's rows in the current graphics font.
+func (m *Machine) fontGlyph(ch uint8) []byte {
+	switch h := m.glyphH(); h {
+	case 14:
+		return m.romBytes[romFont14+int(ch)*14:][:14]
+	case 16:
+		return m.romBytes[romFont16+int(ch)*16:][:16]
+	}
+	return m.romBytes[romFont8+int(ch)*8:][:8]
 }

@@ -125,3 +125,61 @@ func TestVideoCGA(t *testing.T) {
 		}
 	}
 }
+
+func TestVideoEGA(t *testing.T) {
+	r := newRig(t, map[string][]byte{"EGA.COM": assemble(t, "ega")})
+	if code := r.mustRun("EGA.COM"); code != 0 {
+		t.Fatalf("exit %d: the program's own checks (latches, colour compare, INT 10h read back) failed", code)
+	}
+	s := r.m.Screen()
+	if s.Text || s.Width != 640 || s.Height != 480 || s.Mode != 0x12 {
+		t.Fatalf("mode %02X %dx%d", s.Mode, s.Width, s.Height)
+	}
+	want := make([]byte, 640*480)
+	set := func(x, y int, c byte) { want[y*640+x] = c }
+	for x := 0; x < 4; x++ {
+		set(x, 0, 9)
+		set(x+4, 0, 12)
+		set(x+8, 1, 9)
+		set(x+12, 1, 12)
+	}
+	for x := 0; x < 8; x++ {
+		set(x, 1, 5)
+	}
+	set(100, 100, 14)
+	g := font.Glyph('A')
+	for y := 0; y < 16; y++ {
+		for x := 0; x < 8; x++ {
+			if g[y]&(0x80>>x) != 0 {
+				set(16+x, y, 15)
+			}
+		}
+	}
+	bad := 0
+	for i := range want {
+		if s.Pixels[i] != want[i] {
+			if bad < 8 {
+				t.Errorf("pixel (%d,%d) = %d, want %d", i%640, i/640, s.Pixels[i], want[i])
+			}
+			bad++
+		}
+	}
+	if s.Palette[9] != [3]uint8{0x55, 0x55, 0xFF} || s.Palette[12] != [3]uint8{0xFF, 0x55, 0x55} {
+		t.Errorf("palette 9 %v, 12 %v", s.Palette[9], s.Palette[12])
+	}
+}
+
+func TestVideoModeX(t *testing.T) {
+	r := newRig(t, map[string][]byte{"X.COM": assemble(t, "ega", "MODEX")})
+	if code := r.mustRun("X.COM"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	s := r.m.Screen()
+	if s.Mode != 0x13 || s.Width != 320 {
+		t.Fatalf("mode %02X", s.Mode)
+	}
+	px := func(x, y int) byte { return s.Pixels[y*320+x] }
+	if px(1, 0) != 33 || px(0, 0) != 0 || px(2, 0) != 0 || px(1, 1) != 44 {
+		t.Errorf("mode X pixels: (1,0)=%d (0,0)=%d (2,0)=%d (1,1)=%d", px(1, 0), px(0, 0), px(2, 0), px(1, 1))
+	}
+}
