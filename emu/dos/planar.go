@@ -20,6 +20,7 @@ type planes struct {
 	p      [4][0x10000]byte
 	latch  [4]byte
 	mapped bool
+	gen    uint64 // counts writes, so an unchanged picture is not converted again
 }
 
 var _ emu.MMIO = (*planes)(nil)
@@ -101,6 +102,7 @@ func (v *planes) read(a uint32) uint8 {
 }
 
 func (v *planes) write(a uint32, b uint8) {
+	v.gen++
 	seq, gc := &v.m.vga.seq, &v.m.vga.gc
 	if v.chain4() {
 		if seq[2]&(1<<(a&3)) != 0 {
@@ -159,6 +161,7 @@ func (m *Machine) planarSet(x, y int, c uint8, xor bool) {
 	}
 	off := y*(i.width/8) + x/8
 	bit := uint8(0x80) >> (x & 7)
+	m.vmem.gen++
 	for p := 0; p < 4; p++ {
 		on := c>>p&1 != 0
 		switch {

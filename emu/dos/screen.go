@@ -143,6 +143,17 @@ func (m *Machine) present(force bool) {
 	if m.window == nil {
 		return
 	}
+	// A picture in the planes is converted only when something wrote
+	// them or changed how they are shown.
+	if m.vmem.mapped && !m.video.info.text {
+		loc, start := m.vga.cursorAddr()
+		key := planeKey{gen: m.vmem.gen, mode: m.bda8(bdaMode), start: start, loc: loc, offset: m.vga.crtc[0x13], seq4: m.vga.seq[4]}
+		if !force && !m.vga.dirtyPal && key == m.video.planeKey {
+			return
+		}
+		m.video.planeKey = key
+		m.vga.dirtyPal = false
+	}
 	s := &m.video.screen
 	m.snapshot(s)
 	if !force && s.equal(&m.video.shown) {
@@ -185,4 +196,13 @@ func (s *Screen) Dump() string {
 		return ""
 	}
 	return strings.Join(lines, "\n") + "\n"
+}
+
+// planeKey is what a planar picture on screen depends on.
+type planeKey struct {
+	gen        uint64
+	mode       uint8
+	start, loc int
+	offset     uint8
+	seq4       uint8
 }

@@ -74,6 +74,7 @@ type video struct {
 	scanLines int // for the next text mode set: 200, 350 or 400
 	screen    Screen
 	shown     Screen // what the window shows now
+	planeKey  planeKey
 }
 
 func (m *Machine) bda8(off uint16) uint8       { return m.rb(bdaSeg, off) }
@@ -180,6 +181,7 @@ func (m *Machine) setMode(mode uint8) bool {
 			m.writel(info.base, blank)
 		case info.bpp == 4 || info.bpp == 8 && m.vmem.mapped:
 			m.vmem.p = [4][0x10000]byte{}
+			m.vmem.gen++
 		default:
 			m.filll(info.base, 0, max(info.pageSize, 0x8000))
 		}
@@ -273,6 +275,7 @@ func (m *Machine) setPixel(x, y int, c uint8, xor bool) {
 		if x >= 0 && y >= 0 && x < 320 && y < 200 {
 			n := y*320 + x
 			m.vmem.p[n&3][n>>2] = c
+			m.vmem.gen++
 		}
 		return
 	}
