@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 
@@ -224,6 +225,13 @@ func (t *Task) End(executed uint64) {
 	s.mu.Unlock()
 	for _, p := range publish {
 		s.cfg.Sink.Publish(p)
+	}
+	if !yield {
+		// Between slices, let the Go scheduler run whatever else is
+		// ready (timers, the goroutine that would cancel this guest):
+		// where there is one thread and no host yield, a busy guest
+		// would otherwise never let them run.
+		runtime.Gosched()
 	}
 	if yield {
 		s.cfg.HostYield()
