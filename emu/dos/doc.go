@@ -5,11 +5,19 @@
 // DOS drives mapped to VFS directories and 8.3 names translated both ways.
 //
 // A Machine is one PC: 1 MiB of memory (plus the HMA), an 80386 (or an
-// older model) in real mode, an 8259 PIC, an 8253 PIT, an 8042 keyboard
-// controller, CMOS, and VGA text, CGA and mode 13h video in ordinary memory
-// at B800h and A000h. The interrupt vector table points into a small ROM
-// whose stubs trap into Go, so a program that hooks a vector and chains to
-// the old one reaches the same Go handler as one that calls it directly.
+// older model) in real mode, an 8259 PIC pair, an 8253 PIT, an 8042
+// keyboard controller, CMOS, and VGA video: text, CGA 4-6 and mode 13h in
+// ordinary memory at B800h and A000h, and the four planes (16-colour modes
+// 0Dh-12h, mode X) mapped over A000h once a program needs them. The
+// interrupt vector table points into a small ROM whose stubs trap into Go,
+// so a program that hooks a vector and chains to the old one reaches the
+// same Go handler as one that calls it directly.
+//
+// The screen goes to a kernel window when the page can show one (a text
+// grid or an indexed framebuffer of gpu/surface), else to the process's
+// terminal: streamed text, and the whole screen in ANSI once a program
+// draws on it. Keys come from the window's events or the terminal's bytes,
+// both through the 8042 and INT 9, as a keyboard's would.
 //
 // INT 21h is a table (int21.go): every function has a name, a handler, a
 // support level and a note, in the style of gVisor's syscall tables.
