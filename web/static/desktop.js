@@ -366,6 +366,12 @@
     do { n /= 1024; i++; } while (n >= 1024 && i < u.length - 1);
     return n.toFixed(n < 10 ? 1 : 0) + ' ' + u[i];
   }
+  // Icons drawn inline, so they do not depend on the fonts a system has.
+  var ICONS = {
+    dir: '<svg viewBox="0 0 16 16" width="16" height="16"><path d="M1 3.5h5l1.5 1.5H15v8.5H1z" fill="currentColor"/></svg>',
+    file: '<svg viewBox="0 0 16 16" width="16" height="16"><path d="M3 1h7l3 3v11H3z" fill="none" stroke="currentColor" stroke-width="1.3"/><path d="M10 1v3h3" fill="none" stroke="currentColor" stroke-width="1.3"/></svg>',
+    link: '<svg viewBox="0 0 16 16" width="16" height="16"><path d="M6.5 9.5l3-3M5 8l-1.5 1.5a2.1 2.1 0 003 3L8 11M11 8l1.5-1.5a2.1 2.1 0 00-3-3L8 5" fill="none" stroke="currentColor" stroke-width="1.4"/></svg>'
+  };
   var TEXT_EXT = /\.(txt|md|sh|bat|c|h|go|js|json|asm|s|cfg|ini|conf|log|csv|html|css|py|xml|yml|yaml|toml)$/i;
   var PROGRAM_EXT = /\.(com|exe)$/i;
 
@@ -379,7 +385,7 @@
     this.selected = new Set();
     this.entries = [];
     this.win = desktop.wm.open({
-      title: 'Files', width: 680, height: 440,
+      title: 'Files', width: 760, height: 460,
       onFocus: function () { if (self.list) self.refresh(); }
     });
     var body = this.win.body;
@@ -397,6 +403,11 @@
     this.button(bar, 'Fetch\u2026', 'Fetch something shared in a room into this folder', function () { self.fetchShared(); });
     this.button(bar, 'Rename', 'Rename the selected item (F2)', function () { self.rename(); });
     this.button(bar, 'Delete', 'Delete the selection (Delete)', function () { self.remove(); });
+    this.hiddenBtn = this.button(bar, '.*', 'Show hidden files (names starting with a dot)', function () {
+      self.showHidden = !self.showHidden;
+      self.hiddenBtn.classList.toggle('nacho-fm-on', self.showHidden);
+      self.render();
+    });
     this.list = el('div', 'nacho-fm-list', body);
     this.list.tabIndex = 0;
     this.list.setAttribute('role', 'listbox');
@@ -462,13 +473,15 @@
   FileManager.prototype.render = function () {
     var self = this;
     this.list.textContent = '';
-    this.entries.forEach(function (e) {
+    var shown = this.shown = this.entries.filter(function (e) { return self.showHidden || e.name[0] !== '.'; });
+    shown.forEach(function (e) {
       var row = el('div', 'nacho-fm-row', self.list);
       row.setAttribute('role', 'option');
       row.dataset.name = e.name;
       if (self.selected.has(e.name)) row.classList.add('nacho-fm-sel');
       row.setAttribute('aria-selected', self.selected.has(e.name) ? 'true' : 'false');
-      el('span', 'nacho-fm-icon nacho-fm-' + e.kind, row, e.kind === 'dir' ? '\uD83D\uDCC1' : e.kind === 'link' ? '\uD83D\uDD17' : '\uD83D\uDCC4');
+      var icon = el('span', 'nacho-fm-icon nacho-fm-' + (e.kind === 'file' && PROGRAM_EXT.test(e.name) ? 'prog' : e.kind), row);
+      icon.innerHTML = ICONS[e.kind] || ICONS.file;
       var nm = el('span', 'nacho-fm-name', row, e.name);
       var full = joinPath(self.dir, e.name);
       var sf = self.syncOf(full);
@@ -484,7 +497,7 @@
       row.addEventListener('click', function (ev) { self.select(e.name, ev.ctrlKey || ev.metaKey, ev.shiftKey); });
       row.addEventListener('dblclick', function () { self.open(e); });
     });
-    var n = this.entries.length;
+    var n = shown.length;
     var here = this.syncOf(this.dir);
     if (!this.status.classList.contains('nacho-fm-error')) {
       this.say(n + (n === 1 ? ' item' : ' items') + (here ? ' \u2014 synced folder (room ' + here.room + '): ' + here.status : ''));
@@ -493,7 +506,7 @@
 
   FileManager.prototype.select = function (name, toggle, range) {
     if (range && this.anchor) {
-      var names = this.entries.map(function (e) { return e.name; });
+      var names = this.shown.map(function (e) { return e.name; });
       var a = names.indexOf(this.anchor), b = names.indexOf(name);
       if (!toggle) this.selected.clear();
       for (var i = Math.min(a, b); i <= Math.max(a, b); i++) this.selected.add(names[i]);
@@ -510,13 +523,13 @@
   };
 
   FileManager.prototype.key = function (e) {
-    var names = this.entries.map(function (x) { return x.name; });
+    var names = this.shown.map(function (x) { return x.name; });
     var cur = names.indexOf(this.anchor);
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       var next = Math.max(0, Math.min(names.length - 1, cur + (e.key === 'ArrowDown' ? 1 : -1)));
       if (names.length) this.select(names[next], false, e.shiftKey);
     } else if (e.key === 'Enter' && cur >= 0) {
-      this.open(this.entries[cur]);
+      this.open(this.shown[cur]);
     } else if (e.key === 'Backspace') {
       this.go(parentPath(this.dir));
     } else if (e.key === 'Delete') {
