@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"time"
 
@@ -345,8 +346,12 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 	if m.window != nil {
 		defer m.present(true)
 	}
+	deadline, hasDeadline := ctx.Deadline()
 	for !m.done {
-		if ctx.Err() != nil || m.serviceInterrupt() {
+		// The deadline is checked here too: where goroutines do not
+		// preempt each other (js/wasm), the context's timer cannot fire
+		// while this loop keeps the thread.
+		if ctx.Err() != nil || m.serviceInterrupt() || hasDeadline && !m.now().Before(deadline) {
 			return 130, ErrKilled
 		}
 		m.service()
@@ -408,6 +413,7 @@ func (m *Machine) Run(ctx context.Context) (code int, err error) {
 func (m *Machine) beginSlice(ctx context.Context) error {
 	if m.sched == nil {
 		m.budget = max(int64(m.ips*0.005), 10000)
+		runtime.Gosched() // let other goroutines run between slices
 	} else {
 		b, err := m.sched.Begin(ctx)
 		if err != nil {
