@@ -135,3 +135,11 @@ func TestMZRelocation(t *testing.T) {
 		t.Errorf("exit code (low byte of SS) %02X, want %02X", code2, want)
 	}
 }
+
+func TestBatchWithoutShell(t *testing.T) {
+	r := newRig(t, map[string][]byte{"X.BAT": []byte("@ECHO hi\r\n")})
+	_, err := r.run("X.BAT")
+	if err == nil || !strings.Contains(err.Error(), "command interpreter") {
+		t.Fatalf("error %v", err)
+	}
+}

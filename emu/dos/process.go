@@ -241,8 +241,13 @@ func (m *Machine) start(prog string, args []string) error {
 	if strings.HasSuffix(name, ".BAT") {
 		spec := envValue(env, "COMSPEC")
 		cp, err := m.parsePath([]byte(spec), false)
+		if err == nil {
+			if t, err := m.resolvePath(cp); err != nil || t.ent == nil {
+				err = dosErr(errFileNotFound)
+			}
+		}
 		if err != nil {
-			return &Error{Program: name, Msg: "a batch file needs a command interpreter, and COMSPEC (" + spec + ") is none"}
+			return &Error{Program: name, Msg: "a batch file runs through a command interpreter, and COMSPEC names " + spec + ", which is not there (put COMMAND.COM on a drive)"}
 		}
 		args = append([]string{"/C", name}, args...)
 		p = cp
