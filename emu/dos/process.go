@@ -242,7 +242,7 @@ func (m *Machine) start(prog string, args []string) error {
 		spec := envValue(env, "COMSPEC")
 		cp, err := m.parsePath([]byte(spec), false)
 		if err == nil {
-			if t, err := m.resolvePath(cp); err != nil || t.ent == nil {
+			if t, rerr := m.resolvePath(cp); rerr != nil || t.ent == nil {
 				err = dosErr(errFileNotFound)
 			}
 		}
