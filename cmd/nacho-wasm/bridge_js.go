@@ -98,6 +98,8 @@ func (b *bridge) handle(_ js.Value, args []js.Value) (ret any) {
 			port := ch.Get("port1")
 			webworker.PostTransfer(obj{"type": "reply", "id": id, "result": obj{"port": port, "pid": pid}}, port)
 		}()
+	case "guest-event":
+		webworker.GuestEvent(id, m.Get("event"))
 	case "answer":
 		answered(id, m.Get("value"))
 	case "win-canvas":

@@ -258,9 +258,6 @@ const mode13ASM = `org 100h
 func TestMode13Window(t *testing.T) {
 	for _, backend := range []string{"canvas2d", "webgpu"} {
 		t.Run(backend, func(t *testing.T) {
-			if backend == "canvas2d" && os.Getenv("DOS_E2E_CANVAS2D_13H") == "" {
-				t.Skip("a guest worker's Canvas2D window shows a mode 13h frame 20 s late or not at all (WebGPU shows it at once); asked of the page in docs/requests/dos.md; DOS_E2E_CANVAS2D_13H=1 runs it")
-			}
 			ctx := start(t, backend, "MODE13.COM", assemble(t, mode13ASM))
 			f := surface.NewIndexed(320, 200)
 			for i := 0; i < 256; i++ {

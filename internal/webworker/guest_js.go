@@ -4,6 +4,7 @@ package webworker
 
 import (
 	"fmt"
+	"sync"
 	"syscall/js"
 	"time"
 
@@ -17,14 +18,14 @@ import (
 // Killing p terminates the worker at once. It returns p's exit status.
 // transfer adds transferable objects (MessagePorts) to the worker's boot
 // message, under their names.
+//
+// The page makes the worker (a worker of the document has
+// requestAnimationFrame and shows its canvases promptly; one started by
+// another worker gets neither in every browser), and passes on what the
+// worker says of itself (a crash report) as guest-event messages.
 func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[string]js.Value) int {
 	g := js.Global()
 	opts := g.Get("nachoBootOptions")
-	src := opts.Get("workerSource")
-	blob := g.Get("Blob").New([]any{src}, map[string]any{"type": "text/javascript"})
-	url := g.Get("URL").Call("createObjectURL", blob)
-	defer g.Get("URL").Call("revokeObjectURL", url)
-	worker := g.Get("Worker").New(url, map[string]any{"name": fmt.Sprintf("nacho-%s-%d", runner, p.PID())})
 	ch := g.Get("MessageChannel").New()
 	conn := NewPortConn(ch.Get("port1"))
 	defer conn.Close()
@@ -42,44 +43,28 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		}
 	}
 	failed := make(chan string, 1)
-	fail := func(msg string) {
+	gid := guests.add(func(m js.Value) {
+		var msg string
+		switch m.Get("type").String() {
+		case "fatal":
+			msg = m.Get("error").String()
+		case "halted":
+			msg = "the program's worker stopped"
+		case "log":
+			Post(Obj{"type": "log", "level": m.Get("level").String(), "text": m.Get("text").String()})
+			return
+		default:
+			return
+		}
 		select {
 		case failed <- msg:
 		default:
 		}
 		conn.Close()
-	}
-	onerr := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		msg := "the worker failed"
-		if len(args) > 0 && args[0].Get("message").Truthy() {
-			msg = args[0].Get("message").String()
-		}
-		fail(msg)
-		return nil
 	})
-	worker.Set("onerror", onerr)
-	// What the worker posts on its own (a crash report) ends it too.
-	onmsg := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		m := args[0].Get("data")
-		switch m.Get("type").String() {
-		case "fatal":
-			fail(m.Get("error").String())
-		case "halted":
-			fail("the program's worker stopped")
-		case "log":
-			Post(Obj{"type": "log", "level": m.Get("level").String(), "text": m.Get("text").String()})
-		}
-		return nil
-	})
-	worker.Set("onmessage", onmsg)
-	// Stop the worker before letting go of its handlers: a message it sent
-	// a moment ago must not find them released.
 	defer func() {
-		worker.Call("terminate")
-		worker.Set("onmessage", js.Null())
-		worker.Set("onerror", js.Null())
-		onmsg.Release()
-		onerr.Release()
+		guests.remove(gid)
+		Post(Obj{"type": "guest-stop", "id": gid})
 	}()
 
 	env := map[string]any{}
@@ -91,7 +76,7 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		args = append(args, a)
 	}
 	port2 := ch.Get("port2")
-	msg := map[string]any{
+	boot := map[string]any{
 		"type":   "boot",
 		"module": module,
 		"port":   port2,
@@ -102,10 +87,12 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 	}
 	list := []any{port2}
 	for k, v := range transfer {
-		msg[k] = v
+		boot[k] = v
 		list = append(list, v)
 	}
-	worker.Call("postMessage", msg, list)
+	js.Global().Call("nachoPost", map[string]any{
+		"type": "guest-start", "id": gid, "boot": boot, "name": fmt.Sprintf("nacho-%s-%d", runner, p.PID()),
+	}, list)
 
 	// The guest's windows show here; their canvases go to it through port1.
 	code, err := remote.Host(p, conn, remote.HostOptions{Tag: ch.Get("port1")})
@@ -122,6 +109,40 @@ func StartGuest(p *kernel.Process, module js.Value, runner string, transfer map[
 		}
 	}
 	return code
+}
+
+// guestTable routes what the page says of each guest worker to its
+// StartGuest.
+type guestTable struct {
+	sync.Mutex
+	next int
+	fn   map[int]func(js.Value)
+}
+
+var guests = &guestTable{fn: map[int]func(js.Value){}}
+
+func (gs *guestTable) add(fn func(js.Value)) int {
+	gs.Lock()
+	defer gs.Unlock()
+	gs.next++
+	gs.fn[gs.next] = fn
+	return gs.next
+}
+
+func (gs *guestTable) remove(id int) {
+	gs.Lock()
+	delete(gs.fn, id)
+	gs.Unlock()
+}
+
+// GuestEvent delivers a message the page passed on from guest worker id.
+func GuestEvent(id int, m js.Value) {
+	guests.Lock()
+	fn := guests.fn[id]
+	guests.Unlock()
+	if fn != nil {
+		fn(m)
+	}
 }
 
 // RunGuest is the worker side: run the program the boot options name,

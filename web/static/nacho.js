@@ -371,6 +371,7 @@
     this._calls = new Map();
     this._runs = new Map();
     this._ttys = new Map();
+    this._guests = new Map();
     this._handlers = {};
     this._stopped = false;
     this.version = BUILD;
@@ -454,6 +455,35 @@
       case 'download':
         saveFile(m.name, m.data);
         return;
+      case 'guest-start': {
+        // The kernel runs a program in a worker of its own; the page makes
+        // the worker so that it has requestAnimationFrame and its canvases
+        // show promptly, and passes on what the worker says of itself.
+        var self = this;
+        var url = URL.createObjectURL(new Blob([this._workerSource], { type: 'text/javascript' }));
+        var w = new Worker(url, { name: m.name });
+        URL.revokeObjectURL(url);
+        var id = m.id;
+        this._guests.set(id, w);
+        w.onmessage = function (e) {
+          var d = e.data;
+          if (d && (d.type === 'fatal' || d.type === 'halted' || d.type === 'log')) {
+            if (!self._stopped) self._worker.postMessage({ type: 'guest-event', id: id, event: d });
+          }
+        };
+        w.onerror = function (e) {
+          if (!self._stopped) self._worker.postMessage({ type: 'guest-event', id: id, event: { type: 'fatal', error: e.message || 'the worker failed' } });
+        };
+        var transfer = [];
+        for (var k in m.boot) if (m.boot[k] instanceof MessagePort) transfer.push(m.boot[k]);
+        w.postMessage(m.boot, transfer);
+        return;
+      }
+      case 'guest-stop': {
+        var gw = this._guests.get(m.id);
+        if (gw) { gw.terminate(); this._guests.delete(m.id); }
+        return;
+      }
       case 'rtc-port': {
         // The kernel starts a network program: give its worker a line to
         // WebRTC, which only windows have.
@@ -472,6 +502,8 @@
     if (this._onBootFail) { this._onBootFail(err); return; }
     if (this._stopped) return;
     this._stopped = true;
+    this._guests.forEach(function (w) { w.terminate(); });
+    this._guests.clear();
     this._calls.forEach(function (c) { c.reject(err); });
     this._calls.clear();
     this._emit('error', err);
@@ -595,6 +627,8 @@
     return Promise.race([done, timeout]).then(function () {
       self._stopped = true;
       self._worker.terminate();
+      self._guests.forEach(function (w) { w.terminate(); });
+      self._guests.clear();
       if (self.desktop) self.desktop.destroy();
       if (self._unhook) self._unhook();
       self._calls.forEach(function (c) { c.reject(new Error('Nacho has stopped')); });
@@ -677,6 +711,7 @@
         var worker = new Worker(url, { name: 'nacho-kernel' });
         URL.revokeObjectURL(url);
         var os = new NachoOS(worker, element, options);
+        os._workerSource = source;
         var ready = new Promise(function (resolve, reject) {
           os._onReady = function (m) {
             os.info = m;
