@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+
+	"github.com/nachoos/nacho/vfs"
 )
 
 // File is what a descriptor refers to: a VFS file, a pipe end, a terminal,
@@ -112,3 +114,45 @@ type ReaderFile struct{ R io.Reader }
 func (r ReaderFile) Read(p []byte) (int, error) { return r.R.Read(p) }
 func (r ReaderFile) Write([]byte) (int, error)  { return 0, ErrBadFD }
 func (r ReaderFile) Close() error               { return nil }
+
+// FileKind says what a descriptor refers to, as far as a program cares:
+// whether input is a person at a terminal, nothing at all, or data.
+type FileKind int
+
+const (
+	KindOther    FileKind = iota
+	KindTerminal          // a terminal (see TerminalOf)
+	KindNull              // /dev/null: reads end at once, writes vanish
+	KindPipe              // one end of a pipe
+	KindFile              // a file of the VFS
+	KindCapture           // output captured for the caller (the embed API's run)
+)
+
+// Kinder is a File that says what kind it is (a stand-in for a descriptor
+// of another worker does).
+type Kinder interface {
+	Kind() FileKind
+}
+
+// KindOf says what f refers to.
+func KindOf(f *OpenFile) FileKind {
+	if f == nil {
+		return KindNull
+	}
+	if _, ok := TerminalOf(f); ok {
+		return KindTerminal
+	}
+	switch x := f.File().(type) {
+	case Kinder:
+		return x.Kind()
+	case DevNull:
+		return KindNull
+	case *pipeReader, *pipeWriter:
+		return KindPipe
+	case *WriterFile, ReaderFile:
+		return KindCapture
+	case *vfs.File:
+		return KindFile
+	}
+	return KindOther
+}

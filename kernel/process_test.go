@@ -3,6 +3,8 @@ package kernel
 import (
 	"testing"
 	"time"
+
+	"github.com/nachoos/nacho/vfs"
 )
 
 func TestProcessLifecycle(t *testing.T) {
@@ -101,5 +103,31 @@ func TestPanickingProgramIsContained(t *testing.T) {
 	}
 	if string(out) != "boom: crashed: bad\n" {
 		t.Fatalf("stderr %q", out)
+	}
+}
+
+func TestKindOf(t *testing.T) {
+	k := newKernel(t)
+	r, w := NewPipe()
+	f, err := k.FS().Open("/x", vfs.O_RDWR|vfs.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tty := k.NewTTY(80, 24, func([]byte) {})
+	for _, c := range []struct {
+		f    *OpenFile
+		want FileKind
+	}{
+		{nil, KindNull},
+		{NewOpenFile(DevNull{}), KindNull},
+		{r, KindPipe},
+		{w, KindPipe},
+		{NewOpenFile(f), KindFile},
+		{NewOpenFile(NewWriterFile(func([]byte) {})), KindCapture},
+		{tty.OpenFile(), KindTerminal},
+	} {
+		if got := KindOf(c.f); got != c.want {
+			t.Errorf("KindOf(%T) = %d, want %d", c.f.File(), got, c.want)
+		}
 	}
 }

@@ -177,7 +177,9 @@ func RunProcess(p *kernel.Process, prog string, args []string, opts RunOptions) 
 	// program started by the embed API, whose output is captured, must
 	// still show it), and an input that ends before giving anything (no
 	// input at all) leaves the keyboard to the window.
-	if !inIsTTY {
+	// No input at all (/dev/null: the embed API's run) is no redirection:
+	// the keyboard stays the console's.
+	if !inIsTTY && !(win != nil && kernel.KindOf(in) == kernel.KindNull) {
 		cfg.IO.Stdin = stdin
 	}
 	if !outIsTTY {

@@ -396,10 +396,13 @@ func (f *remoteFile) Close() error { return f.simple(opHClose, nil) }
 
 // fdFile is one of the stand-in's descriptors.
 type fdFile struct {
-	c   *client
-	fd  int
-	tty bool
+	c    *client
+	fd   int
+	kind kernel.FileKind // what it is at the host's end
 }
+
+// Kind implements kernel.Kinder.
+func (f *fdFile) Kind() kernel.FileKind { return f.kind }
 
 func (f *fdFile) Read(p []byte) (int, error) { return f.ReadContext(bg, p) }
 func (f *fdFile) ReadContext(ctx context.Context, p []byte) (int, error) {
@@ -503,6 +506,11 @@ func Guest(conn Conn, opts GuestOptions) (int, error) {
 	files := make([]*kernel.OpenFile, n)
 	for i := range files {
 		base := fdFile{c: c, fd: i}
+		kd, err := c.call(bg, opFdKind, func(e *encoder) { e.svar(int64(i)) })
+		if err != nil {
+			return 0, err
+		}
+		base.kind = kernel.FileKind(kd.uvar())
 		d, err := c.call(bg, opTermMode, func(e *encoder) { e.svar(int64(i)) })
 		if err != nil {
 			return 0, err

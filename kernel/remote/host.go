@@ -294,6 +294,11 @@ func (h *host) serve(ctx context.Context, m parsed) []byte {
 		if err = d.done(); err == nil {
 			err = v.Sync()
 		}
+	case opFdKind:
+		fd := d.int()
+		if err = d.done(); err == nil {
+			out.uvar(uint64(kernel.KindOf(h.p.File(fd))))
+		}
 	case opHasDisplay:
 		if err = d.done(); err == nil {
 			out.bool(h.p.Kernel().Display().HasView())

@@ -58,6 +58,7 @@ const (
 	opTermSize
 	opWriteFile
 	opHasDisplay
+	opFdKind
 	opMax
 )
 

@@ -66,6 +66,10 @@ func TestGuestRunsProgramThroughHost(t *testing.T) {
 	code, err := Guest(conn, GuestOptions{
 		Args: []string{"prog"},
 		Main: func(g *kernel.Process) int {
+			if k := kernel.KindOf(g.File(0)); k != kernel.KindCapture {
+				fmt.Fprintf(g.Stderr(), "stdin kind %d across the wire", k)
+				return 4
+			}
 			data, err := g.Kernel().FS().ReadFile("/data.txt")
 			if err != nil {
 				fmt.Fprintln(g.Stderr(), err)
