@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // runner runs one kind of program.
@@ -54,8 +55,9 @@ func init() {
 
 func runUsage() {
 	fmt.Fprint(os.Stderr, `usage:
-  nacho run FILE [ARGS...]
-      run a program; its content picks the personality
+  nacho run [OPTIONS] FILE [OPTIONS] [--] [ARGS...]
+      run a program; its content picks the personality (DOS options:
+      --drive X=DIR, --screen)
   nacho run --bare --cpu MODEL --load ADDR:FILE ... [--entry SEG:OFF] [--until-hlt]
         [--max-insns N] [--dump ADDR:LEN:FILE] [--port-log PORT[:FILE]] [--trace]
       run raw images on a bare x86 CPU (see 'nacho run --bare -h')
@@ -78,6 +80,23 @@ func runRun(args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		runUsage()
 		return 2
+	}
+	// Options may come before the file (nacho run --drive D=/tmp GAME.EXE):
+	// the file is the first argument that is not an option and names a
+	// file; what stands before it goes to the runner ahead of the rest.
+	lead := 0
+	for lead < len(args)-1 && strings.HasPrefix(args[0+lead], "-") {
+		lead++
+		if lead < len(args) && !strings.HasPrefix(args[lead], "-") {
+			if fi, err := os.Stat(args[lead]); err == nil && !fi.IsDir() {
+				break
+			}
+			lead++ // the option's value
+		}
+	}
+	if lead > 0 && lead < len(args) {
+		opts := append([]string(nil), args[:lead]...)
+		args = append(append([]string{args[lead]}, opts...), args[lead+1:]...)
 	}
 	path := args[0]
 	f, err := os.Open(path)
