@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"path"
 	"runtime/metrics"
+	"strings"
 	"sync"
 	"time"
 
@@ -143,7 +144,69 @@ func (c *client) event(op uint8, fill func(*encoder)) error {
 }
 
 // remoteFS is the host's whole file namespace as a vfs.Filesystem.
-type remoteFS struct{ c *client }
+type remoteFS struct {
+	c     *client
+	cache *dirCache
+}
+
+// dirCache remembers, for a moment, which names are directories. The
+// guest's VFS walks every path a component at a time, and without it each
+// file operation would cost a round trip per directory on its path. Like an
+// NFS client's attribute cache it can be stale for a moment about changes
+// made by other processes; this guest's own changes clear what they touch.
+type dirCache struct {
+	mu sync.Mutex
+	m  map[string]dirEntryCache
+}
+
+type dirEntryCache struct {
+	fi fs.FileInfo
+	at time.Time
+}
+
+// dirCacheTTL bounds how stale a cached directory may be.
+const dirCacheTTL = time.Second
+
+func (d *dirCache) get(name string) (fs.FileInfo, bool) {
+	if d == nil {
+		return nil, false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	e, ok := d.m[name]
+	if !ok || time.Since(e.at) > dirCacheTTL {
+		return nil, false
+	}
+	return e.fi, true
+}
+
+func (d *dirCache) put(name string, fi fs.FileInfo) {
+	if d == nil || !fi.IsDir() {
+		return
+	}
+	d.mu.Lock()
+	if d.m == nil {
+		d.m = map[string]dirEntryCache{}
+	}
+	d.m[name] = dirEntryCache{fi: fi, at: time.Now()}
+	d.mu.Unlock()
+}
+
+// forget drops name, everything below it, and its parent (whose
+// modification time changes with its entries).
+func (d *dirCache) forget(name string) {
+	if d == nil {
+		return
+	}
+	parent := path.Dir(name)
+	d.mu.Lock()
+	for k := range d.m {
+		if k == name || k == parent || strings.HasPrefix(k, name+"/") || name == "." {
+			delete(d.m, k)
+		}
+	}
+	d.mu.Unlock()
+}
 
 var (
 	_ vfs.Filesystem   = remoteFS{}
@@ -153,6 +216,7 @@ var (
 // WriteFile replaces a whole file atomically at the host, in one request
 // when it fits one message.
 func (r remoteFS) WriteFile(name string, data []byte, o vfs.OpenOptions) error {
+	r.cache.forget(name)
 	if len(data) > MaxChunk {
 		return r.writeLarge(name, data, o)
 	}
@@ -162,6 +226,9 @@ func (r remoteFS) WriteFile(name string, data []byte, o vfs.OpenOptions) error {
 var bg = context.Background()
 
 func (r remoteFS) Open(name string, o vfs.OpenOptions) (vfs.FileImpl, error) {
+	if o.Flag&vfs.O_CREATE != 0 {
+		r.cache.forget(name)
+	}
 	d, err := r.c.call(bg, opOpen, func(e *encoder) { e.str(name); e.svar(int64(o.Flag)); e.uvar(uint64(o.Perm)) })
 	if err != nil {
 		return nil, err
@@ -174,12 +241,19 @@ func (r remoteFS) Open(name string, o vfs.OpenOptions) (vfs.FileImpl, error) {
 }
 
 func (r remoteFS) Lstat(name string) (fs.FileInfo, error) {
+	if fi, ok := r.cache.get(name); ok {
+		return fi, nil
+	}
 	d, err := r.c.call(bg, opLstat, func(e *encoder) { e.str(name) })
 	if err != nil {
 		return nil, err
 	}
 	fi := d.info()
-	return fi, d.done()
+	if err := d.done(); err != nil {
+		return nil, err
+	}
+	r.cache.put(name, fi)
+	return fi, nil
 }
 
 func (r remoteFS) ReadDir(name string) ([]fs.DirEntry, error) {
@@ -200,18 +274,23 @@ func (r remoteFS) simple(op uint8, fill func(*encoder)) error {
 }
 
 func (r remoteFS) Mkdir(name string, o vfs.MkdirOptions) error {
+	r.cache.forget(name)
 	return r.simple(opMkdir, func(e *encoder) { e.str(name); e.uvar(uint64(o.Perm)) })
 }
 
 func (r remoteFS) Remove(name string, o vfs.RemoveOptions) error {
+	r.cache.forget(name)
 	return r.simple(opRemove, func(e *encoder) { e.str(name); e.bool(o.Dir); e.bool(o.File) })
 }
 
 func (r remoteFS) Rename(oldname, newname string, o vfs.RenameOptions) error {
+	r.cache.forget(oldname)
+	r.cache.forget(newname)
 	return r.simple(opRename, func(e *encoder) { e.str(oldname); e.str(newname); e.bool(o.NoReplace) })
 }
 
 func (r remoteFS) Symlink(target, name string) error {
+	r.cache.forget(name)
 	return r.simple(opSymlink, func(e *encoder) { e.str(target); e.str(name) })
 }
 
@@ -225,6 +304,7 @@ func (r remoteFS) Readlink(name string) (string, error) {
 }
 
 func (r remoteFS) SetAttr(name string, o vfs.SetAttrOptions) error {
+	r.cache.forget(name)
 	return r.simple(opSetAttr, func(e *encoder) {
 		e.str(name)
 		e.u8(uint8(o.Mask))
@@ -489,7 +569,7 @@ type GuestOptions struct {
 // returns the exit status once it has told the host.
 func Guest(conn Conn, opts GuestOptions) (int, error) {
 	c := newClient(conn)
-	v := vfs.New(remoteFS{c})
+	v := vfs.New(remoteFS{c: c, cache: &dirCache{}})
 	k := kernel.New(kernel.Config{FS: v, Env: opts.Env, Sched: opts.Sched})
 	d, err := c.call(bg, opHasDisplay, nil)
 	if err != nil {

@@ -47,7 +47,7 @@ func TestRemoteFilesystemConformance(t *testing.T) {
 	vfstest.Run(t, vfstest.Config{
 		New: func(t *testing.T) vfs.Filesystem {
 			_, _, conn, _ := standIn(t, nil)
-			return remoteFS{newClient(conn)}
+			return remoteFS{c: newClient(conn), cache: &dirCache{}}
 		},
 	})
 }
