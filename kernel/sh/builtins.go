@@ -59,6 +59,8 @@ var builtinHelp = [][2]string{
 	{"jobs", "list background jobs"},
 	{"wait [PID...]", "wait for background jobs"},
 	{"help", "this list"},
+	{"if/while/until/for/{ }", "if C; then ...; elif ...; else ...; fi, while C; do ...; done, for V in W...; do ...; done"},
+	{"break [N], continue [N]", "leave, or go on with, the innermost N loops"},
 }
 
 func init() {
@@ -72,7 +74,11 @@ func init() {
 		"jobs":    builtinJobs,
 		"wait":    builtinWait,
 		"help":    builtinHelpCmd,
-		":":       func(*Shell, []string, stdio) int { return 0 },
+		"break":   func(s *Shell, argv []string, io stdio) int { return s.loopJump(argv, io, &s.breakN) },
+		"continue": func(s *Shell, argv []string, io stdio) int {
+			return s.loopJump(argv, io, &s.continueN)
+		},
+		":": func(*Shell, []string, stdio) int { return 0 },
 	}
 }
 
@@ -232,4 +238,24 @@ func quote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// loopJump is break and continue: it asks the N innermost loops to end
+// (or go on), by setting *counter.
+func (s *Shell) loopJump(argv []string, io stdio, counter *int) int {
+	n := 1
+	if len(argv) > 1 {
+		v, err := strconv.Atoi(argv[1])
+		if err != nil || v < 1 {
+			fmt.Fprintf(io.Stderr(), "%s: %s: loop count out of range\n", argv[0], argv[1])
+			return 1
+		}
+		n = v
+	}
+	if s.loops == 0 {
+		fmt.Fprintf(io.Stderr(), "%s: only meaningful in a for, while or until loop\n", argv[0])
+		return 0
+	}
+	*counter = min(n, s.loops)
+	return 0
 }

@@ -19,7 +19,7 @@ type job struct {
 
 func (s *Shell) runList(items []listItem) {
 	for _, it := range items {
-		if s.exiting {
+		if s.stopped() {
 			return
 		}
 		if it.async {
@@ -33,7 +33,7 @@ func (s *Shell) runList(items []listItem) {
 func (s *Shell) runAndOr(ao *andOr) {
 	s.status = s.runPipeline(ao.pipes[0], false)
 	for i, op := range ao.ops {
-		if s.exiting {
+		if s.stopped() {
 			return
 		}
 		if (op == "&&") == (s.status == 0) {
@@ -103,10 +103,106 @@ func (s *Shell) reapJobs(report bool) {
 	s.jobs = kept
 }
 
+// stopped reports whether the rest of a list must be skipped: the shell is
+// exiting, a loop is being left (break, continue), or ^C interrupted a
+// command.
+func (s *Shell) stopped() bool {
+	return s.exiting || s.breakN > 0 || s.continueN > 0 || s.interrupted
+}
+
+// runCompound runs an if, a loop or a group in the shell itself.
+func (s *Shell) runCompound(c any) int {
+	switch c := c.(type) {
+	case *ifClause:
+		for i, cond := range c.conds {
+			s.runList(cond)
+			if s.stopped() {
+				return s.status
+			}
+			if s.status == 0 {
+				s.runList(c.bodies[i])
+				return s.status
+			}
+		}
+		if c.els != nil {
+			s.runList(c.els)
+			return s.status
+		}
+		return 0
+	case *loopClause:
+		s.loops++
+		defer func() { s.loops-- }()
+		st := 0
+		for {
+			s.runList(c.cond)
+			if s.stopped() {
+				break
+			}
+			if (s.status == 0) == c.until {
+				break
+			}
+			s.runList(c.body)
+			st = s.status
+			if s.loopControl() {
+				break
+			}
+		}
+		return st
+	case *forClause:
+		var words []string
+		if c.hasIn {
+			var ok bool
+			if words, ok = s.expandArgs(c.words); !ok {
+				return 1
+			}
+		} else if len(s.params) > 1 {
+			words = s.params[1:]
+		}
+		s.loops++
+		defer func() { s.loops-- }()
+		st := 0
+		for _, w := range words {
+			s.setVar(c.name, w)
+			s.runList(c.body)
+			st = s.status
+			if s.loopControl() {
+				break
+			}
+		}
+		return st
+	case *groupClause:
+		s.runList(c.body)
+		return s.status
+	}
+	return 1
+}
+
+// loopControl settles break and continue at the end of a loop's pass and
+// reports whether the loop must end.
+func (s *Shell) loopControl() bool {
+	switch {
+	case s.exiting || s.interrupted:
+		return true
+	case s.breakN > 0:
+		s.breakN--
+		return true
+	case s.continueN > 1:
+		s.continueN-- // continue an outer loop: leave this one
+		return true
+	case s.continueN == 1:
+		s.continueN = 0
+	}
+	return false
+}
+
 // runPipeline runs a pipeline in the foreground and returns its status.
 func (s *Shell) runPipeline(pl *pipeline, _ bool) int {
-	// A lone builtin runs in the shell itself, so cd and export take effect.
-	if len(pl.cmds) == 1 {
+	// A lone builtin or compound command runs in the shell itself, so cd,
+	// export and variables set in loops take effect.
+	if len(pl.cmds) == 1 && pl.cmds[0].compound != nil && len(pl.cmds[0].redirs) == 0 {
+		return negate(pl.bang, s.runCompound(pl.cmds[0].compound))
+	}
+	if len(pl.cmds) == 1 && pl.cmds[0].compound == nil {
 		c := pl.cmds[0]
 		argv, ok := s.expandArgs(c.args)
 		if !ok {
@@ -128,10 +224,12 @@ func (s *Shell) runPipeline(pl *pipeline, _ bool) int {
 			return negate(pl.bang, st)
 		}
 	}
+	s.failedLast = false
 	procs := s.startPipeline(pl, false)
 	if len(procs) == 0 {
 		return negate(pl.bang, s.status)
 	}
+	failed, failedSt := s.failedLast, s.status
 	if s.tty != nil && s.interactive {
 		s.tty.SetForeground(procs[0].PGID())
 	}
@@ -139,10 +237,14 @@ func (s *Shell) runPipeline(pl *pipeline, _ bool) int {
 	for _, pr := range procs {
 		st = pr.Wait()
 	}
+	if failed { // the last command could not start: its status is the pipeline's
+		st = failedSt
+	}
 	if s.tty != nil && s.interactive {
 		s.tty.SetForeground(s.p.PGID())
 		if st == 128+int(kernel.SIGINT) {
 			fmt.Fprintln(s.p.Stdout())
+			s.interrupted = true // ^C ends the loops and lists around it too
 		} else if st == 128+int(kernel.SIGKILL) {
 			fmt.Fprintln(s.p.Stderr(), "Killed")
 		}
@@ -182,6 +284,7 @@ func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
 		return procs
 	}
 	for i, c := range pl.cmds {
+		s.failedLast = i == len(pl.cmds)-1
 		files := s.stdFiles()
 		if background && i == 0 {
 			files[0] = kernel.NewOpenFile(kernel.DevNull{})
@@ -200,17 +303,38 @@ func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
 			files[1] = w
 			nextRead = r
 		}
+		files, err := s.redirect(c.redirs, files)
+		if err != nil {
+			prevRead = nextRead
+			return fail(1, "sh: %v\n", err)
+		}
+		if c.compound != nil {
+			// A compound command in a pipeline, or redirected, runs in a
+			// shell process of its own.
+			comp := c.compound
+			pr, err := s.k.Spawn(kernel.SpawnOptions{
+				Args:  []string{"sh"},
+				Main:  func(p *kernel.Process) int { c := s.fork(p); return c.runCompound(comp) },
+				Files: files, TTY: s.tty, PGID: pgid, Parent: s.p,
+			})
+			closeAll(files)
+			if err != nil {
+				prevRead = nextRead
+				return fail(126, "sh: %v\n", err)
+			}
+			if pgid == 0 {
+				pgid = pr.PID()
+			}
+			procs = append(procs, pr)
+			prevRead = nextRead
+			continue
+		}
 		argv, ok := s.expandArgs(c.args)
 		env, ok2 := s.commandEnv(c)
 		if !ok || !ok2 {
 			closeAll(files)
 			prevRead = nextRead
 			return fail(1, "")
-		}
-		files, err := s.redirect(c.redirs, files)
-		if err != nil {
-			prevRead = nextRead
-			return fail(1, "sh: %v\n", err)
 		}
 		if len(argv) == 0 {
 			closeAll(files)
@@ -244,6 +368,7 @@ func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
 	if prevRead != nil {
 		prevRead.Close()
 	}
+	s.failedLast = false
 	return procs
 }
 

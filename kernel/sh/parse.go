@@ -11,7 +11,11 @@ import (
 //	list     = andor { (";" | "&" | newline) andor } [";" | "&"]
 //	andor    = pipeline { ("&&" | "||") pipeline }
 //	pipeline = ["!"] command { "|" command }
-//	command  = { assignment } { word | redirection }
+//	command  = { assignment } { word | redirection } | compound { redirection }
+//	compound = "if" list "then" list { "elif" list "then" list } [ "else" list ] "fi"
+//	         | ("while" | "until") list "do" list "done"
+//	         | "for" NAME [ "in" { word } ] (";" | newline) "do" list "done"
+//	         | "{" list "}"
 //	redir    = [fd] (">" | ">>" | "<" | ">&" | "<&" | "&>" | "&>>") word
 //
 // Words may be quoted with '...' (literal), "..." ($ expansions and \
@@ -42,9 +46,37 @@ type redir struct {
 }
 
 type command struct {
-	assigns []word // NAME=value words, before the command name
-	args    []word
-	redirs  []redir
+	assigns  []word // NAME=value words, before the command name
+	args     []word
+	redirs   []redir
+	compound any // *ifClause, *loopClause, *forClause or *groupClause; nil for a simple command
+}
+
+type ifClause struct {
+	conds, bodies [][]listItem // if/elif conditions and their bodies
+	els           []listItem   // nil without else
+}
+
+type loopClause struct {
+	until      bool
+	cond, body []listItem
+}
+
+type forClause struct {
+	name  string
+	words []word
+	hasIn bool // without "in", the loop runs over the positional parameters
+	body  []listItem
+}
+
+type groupClause struct{ body []listItem }
+
+// reserved are the words that open or close compound commands when they
+// stand where a command starts.
+var reserved = map[string]bool{
+	"if": true, "then": true, "elif": true, "else": true, "fi": true,
+	"while": true, "until": true, "do": true, "done": true, "for": true, "in": true,
+	"{": true, "}": true,
 }
 
 type pipeline struct {
@@ -79,10 +111,30 @@ type parser struct {
 // parse parses a whole command line (which may hold several lines).
 func parse(src string) ([]listItem, error) {
 	p := &parser{src: src}
+	items, err := p.list(nil)
+	if err != nil {
+		return nil, err
+	}
+	p.skipBlanks(true)
+	if !p.eof() {
+		if w := p.peekWord(); w != "" {
+			return nil, &syntaxError{msg: "unexpected " + w}
+		}
+		return nil, &syntaxError{msg: fmt.Sprintf("unexpected %q", p.peek())}
+	}
+	return items, nil
+}
+
+// list parses and-or lists separated by ; & or newlines, up to the end of
+// input or a reserved word in stop standing where a command would start.
+func (p *parser) list(stop map[string]bool) ([]listItem, error) {
 	var items []listItem
 	for {
 		p.skipBlanks(true)
 		if p.eof() {
+			return items, nil
+		}
+		if w := p.peekWord(); stop[w] {
 			return items, nil
 		}
 		ao, err := p.andOr()
@@ -105,6 +157,156 @@ func parse(src string) ([]listItem, error) {
 		}
 		items = append(items, item)
 	}
+}
+
+// peekWord returns the plain word at the cursor (after blanks) without
+// consuming it, or "" when what follows is not a plain word.
+func (p *parser) peekWord() string {
+	save := p.pos
+	p.skipBlanks(false)
+	start := p.pos
+	for !p.eof() {
+		c := p.peek()
+		if c == ' ' || c == '\t' || isOpChar(c) {
+			break
+		}
+		if c == '\'' || c == '"' || c == '\\' || c == '$' || c == '(' || c == ')' {
+			p.pos = save
+			return ""
+		}
+		p.pos++
+	}
+	w := p.src[start:p.pos]
+	p.pos = save
+	return w
+}
+
+// expect consumes the reserved word w, which must come next.
+func (p *parser) expect(w string) error {
+	p.skipBlanks(true)
+	if p.eof() {
+		return &syntaxError{msg: "unexpected end: missing " + w, incomplete: true}
+	}
+	if got := p.peekWord(); got != w {
+		if got == "" {
+			got = string(p.peek())
+		}
+		return &syntaxError{msg: fmt.Sprintf("unexpected %s where %s was expected", got, w)}
+	}
+	p.skipBlanks(false)
+	p.pos += len(w)
+	return nil
+}
+
+func stopAt(words ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// compound parses the compound command that starts with reserved word w.
+func (p *parser) compound(w string) (any, error) {
+	if err := p.expect(w); err != nil {
+		return nil, err
+	}
+	switch w {
+	case "if":
+		c := &ifClause{}
+		for {
+			cond, err := p.list(stopAt("then"))
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect("then"); err != nil {
+				return nil, err
+			}
+			body, err := p.list(stopAt("elif", "else", "fi"))
+			if err != nil {
+				return nil, err
+			}
+			c.conds, c.bodies = append(c.conds, cond), append(c.bodies, body)
+			p.skipBlanks(true)
+			switch p.peekWord() {
+			case "elif":
+				p.expect("elif")
+				continue
+			case "else":
+				p.expect("else")
+				els, err := p.list(stopAt("fi"))
+				if err != nil {
+					return nil, err
+				}
+				c.els = append([]listItem{}, els...)
+			}
+			return c, p.expect("fi")
+		}
+	case "while", "until":
+		c := &loopClause{until: w == "until"}
+		var err error
+		if c.cond, err = p.list(stopAt("do")); err != nil {
+			return nil, err
+		}
+		if err := p.expect("do"); err != nil {
+			return nil, err
+		}
+		if c.body, err = p.list(stopAt("done")); err != nil {
+			return nil, err
+		}
+		return c, p.expect("done")
+	case "for":
+		c := &forClause{}
+		p.skipBlanks(false)
+		c.name = p.peekWord()
+		if !validName(c.name) {
+			if p.eof() {
+				return nil, &syntaxError{msg: "unexpected end: missing the loop's variable", incomplete: true}
+			}
+			return nil, &syntaxError{msg: fmt.Sprintf("%q is not a valid loop variable", c.name)}
+		}
+		p.pos += len(c.name)
+		p.skipBlanks(false)
+		if p.peekWord() == "in" {
+			p.expect("in")
+			c.hasIn = true
+			for {
+				p.skipBlanks(false)
+				if p.eof() {
+					return nil, &syntaxError{msg: "unexpected end: missing do", incomplete: true}
+				}
+				if ch := p.peek(); ch == ';' || ch == '\n' {
+					p.pos++
+					break
+				}
+				if isOpChar(p.peek()) {
+					return nil, &syntaxError{msg: fmt.Sprintf("unexpected %q in the loop's words", p.peek())}
+				}
+				w, err := p.word()
+				if err != nil {
+					return nil, err
+				}
+				c.words = append(c.words, w)
+			}
+		} else if !p.eof() && (p.peek() == ';' || p.peek() == '\n') {
+			p.pos++
+		}
+		if err := p.expect("do"); err != nil {
+			return nil, err
+		}
+		var err error
+		if c.body, err = p.list(stopAt("done")); err != nil {
+			return nil, err
+		}
+		return c, p.expect("done")
+	case "{":
+		body, err := p.list(stopAt("}"))
+		if err != nil {
+			return nil, err
+		}
+		return &groupClause{body: body}, p.expect("}")
+	}
+	return nil, &syntaxError{msg: "unexpected " + w}
 }
 
 func (p *parser) eof() bool  { return p.pos >= len(p.src) }
@@ -186,6 +388,28 @@ func isOpChar(c byte) bool {
 
 func (p *parser) command() (*command, error) {
 	c := &command{}
+	switch w := p.peekWord(); w {
+	case "if", "while", "until", "for", "{":
+		comp, err := p.compound(w)
+		if err != nil {
+			return nil, err
+		}
+		c.compound = comp
+		// Only redirections may follow a compound command.
+		for {
+			p.skipBlanks(false)
+			r, ok, err := p.redirection()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return c, nil
+			}
+			c.redirs = append(c.redirs, r)
+		}
+	case "then", "elif", "else", "fi", "do", "done", "}":
+		return nil, &syntaxError{msg: "unexpected " + w}
+	}
 	for {
 		p.skipBlanks(false)
 		if p.eof() {

@@ -33,6 +33,13 @@ type Shell struct {
 	exiting     bool
 	exitCode    int
 	jobs        []*job
+	// Loop control: break and continue count the loops still to leave;
+	// interrupted is set when ^C ended a command, and stops the lists
+	// and loops around it until the next prompt.
+	breakN, continueN int
+	interrupted       bool
+	loops             int  // loops being run, for break and continue
+	failedLast        bool // the last command of the pipeline being started could not start
 }
 
 // Main is the shell program: `sh` (interactive on a terminal, else reading
@@ -150,6 +157,7 @@ func (s *Shell) interact(login bool) int {
 		if strings.TrimSpace(src) != "" {
 			s.hist.add(src)
 		}
+		s.interrupted, s.breakN, s.continueN = false, 0, 0
 		s.run(src)
 	}
 	return s.exitStatus()
