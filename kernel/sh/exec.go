@@ -47,7 +47,7 @@ func (s *Shell) runAndOr(ao *andOr) {
 func (s *Shell) runAsync(ao *andOr) {
 	var procs []*kernel.Process
 	if len(ao.pipes) == 1 && len(ao.ops) == 0 {
-		procs = s.startPipeline(ao.pipes[0], true)
+		procs = s.startPipeline(ao.pipes[0], true, nil)
 	} else {
 		sub, err := s.k.Spawn(kernel.SpawnOptions{
 			Args:   []string{"sh"},
@@ -202,12 +202,15 @@ func (s *Shell) runPipeline(pl *pipeline, _ bool) int {
 	if len(pl.cmds) == 1 && pl.cmds[0].compound != nil && len(pl.cmds[0].redirs) == 0 {
 		return negate(pl.bang, s.runCompound(pl.cmds[0].compound))
 	}
+	var expanded []string // a lone command's arguments, expanded once
 	if len(pl.cmds) == 1 && pl.cmds[0].compound == nil {
 		c := pl.cmds[0]
+		s.substStatus = -1
 		argv, ok := s.expandArgs(c.args)
 		if !ok {
 			return 1
 		}
+		expanded = argv
 		if len(argv) == 0 {
 			st := s.assignOnly(c)
 			return negate(pl.bang, st)
@@ -225,7 +228,7 @@ func (s *Shell) runPipeline(pl *pipeline, _ bool) int {
 		}
 	}
 	s.failedLast = false
-	procs := s.startPipeline(pl, false)
+	procs := s.startPipeline(pl, false, expanded)
 	if len(procs) == 0 {
 		return negate(pl.bang, s.status)
 	}
@@ -264,7 +267,9 @@ func negate(bang bool, st int) int {
 
 // startPipeline spawns every command of pl, connected by pipes, and
 // returns the processes (none when nothing could start; s.status says why).
-func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
+// expanded, when not nil, holds the already-expanded arguments of a
+// one-command pipeline, so substitutions are not run twice.
+func (s *Shell) startPipeline(pl *pipeline, background bool, expanded []string) []*kernel.Process {
 	var procs []*kernel.Process
 	// Without job control (a script, sh -c) commands stay in the shell's
 	// process group, so signalling the group reaches them all.
@@ -329,7 +334,10 @@ func (s *Shell) startPipeline(pl *pipeline, background bool) []*kernel.Process {
 			prevRead = nextRead
 			continue
 		}
-		argv, ok := s.expandArgs(c.args)
+		argv, ok := expanded, true
+		if argv == nil {
+			argv, ok = s.expandArgs(c.args)
+		}
 		env, ok2 := s.commandEnv(c)
 		if !ok || !ok2 {
 			closeAll(files)
@@ -470,6 +478,11 @@ func (s *Shell) assignOnly(c *command) int {
 		return 1
 	}
 	closeAll(files)
+	// With no command name, the status is that of the last command
+	// substitution, if any (POSIX 2.9.1).
+	if s.substStatus >= 0 {
+		return s.substStatus
+	}
 	return 0
 }
 

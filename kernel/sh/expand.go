@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/nachoos/nacho/kernel"
 )
 
 // field is one argument being built: its text and, for pathname
@@ -41,8 +45,21 @@ func (s *Shell) expandWord(w word) []*field {
 				home = "/"
 			}
 			cur.add(home, false)
-		case partVar:
-			val, _ := s.lookupVar(part.text)
+		case partVar, partCmd, partArith:
+			var val string
+			switch part.kind {
+			case partVar:
+				val, _ = s.lookupVar(part.text)
+			case partCmd:
+				val = s.substitute(part.text)
+			case partArith:
+				n, err := s.arith(part.text)
+				if err != nil {
+					fmt.Fprintf(s.p.Stderr(), "sh: %s: %v\n", strings.TrimSpace(part.text), err)
+					s.expandFailed = true
+				}
+				val = strconv.FormatInt(n, 10)
+			}
 			if part.quoted {
 				cur.add(val, false)
 				cur.hasAny = true
@@ -79,7 +96,9 @@ func (s *Shell) expandWord(w word) []*field {
 }
 
 // expandArgs expands words into arguments, with pathname expansion.
+// A failed arithmetic expansion fails the whole command.
 func (s *Shell) expandArgs(ws []word) ([]string, bool) {
+	s.expandFailed = false
 	var out []string
 	for _, w := range ws {
 		for _, f := range s.expandWord(w) {
@@ -93,7 +112,7 @@ func (s *Shell) expandArgs(ws []word) ([]string, bool) {
 			out = append(out, text)
 		}
 	}
-	return out, true
+	return out, !s.expandFailed
 }
 
 // expandOne expands a word that must give exactly one field (a
@@ -117,11 +136,15 @@ func (s *Shell) expandOne(w word) (string, bool) {
 // expandAssign expands NAME=value (no splitting, no globbing).
 func (s *Shell) expandAssign(w word) (name, value string, ok bool) {
 	var b strings.Builder
+	s.expandFailed = false
 	for _, f := range s.expandWord(w) {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(f.text.String())
+	}
+	if s.expandFailed {
+		return "", "", false
 	}
 	name, value, ok = strings.Cut(b.String(), "=")
 	if !ok || !validName(name) {
@@ -226,4 +249,49 @@ func unescape(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// substitute runs a command line in a subshell and returns what it printed,
+// without trailing newlines: $(command).
+func (s *Shell) substitute(src string) string {
+	var mu sync.Mutex
+	var out []byte
+	w := kernel.NewOpenFile(kernel.NewWriterFile(func(b []byte) {
+		mu.Lock()
+		out = append(out, b...)
+		mu.Unlock()
+	}))
+	errf := s.p.File(2)
+	if errf != nil {
+		errf.Ref()
+	}
+	in := s.p.File(0)
+	if in != nil {
+		in.Ref()
+	}
+	p, err := s.k.Spawn(kernel.SpawnOptions{
+		Args:   []string{"sh"},
+		Main:   func(p *kernel.Process) int { c := s.fork(p); c.run(src); return c.exitStatus() },
+		Files:  []*kernel.OpenFile{in, w, errf},
+		TTY:    s.tty,
+		PGID:   s.p.PGID(),
+		Parent: s.p,
+	})
+	w.Close()
+	if in != nil {
+		in.Close()
+	}
+	if errf != nil {
+		errf.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(s.p.Stderr(), "sh: %v\n", err)
+		s.status, s.substStatus = 126, 126
+		return ""
+	}
+	s.status = p.Wait()
+	s.substStatus = s.status
+	mu.Lock()
+	defer mu.Unlock()
+	return strings.TrimRight(string(out), "\n")
 }

@@ -29,6 +29,8 @@ const (
 	partLit   partKind = iota // literal text
 	partVar                   // $NAME
 	partTilde                 // leading ~ or ~/
+	partCmd                   // $(command): its output
+	partArith                 // $((expression)): its value
 )
 
 type wordPart struct {
@@ -106,6 +108,39 @@ func (e *syntaxError) Error() string { return "syntax error: " + e.msg }
 type parser struct {
 	src string
 	pos int
+	err error // a failure found inside a word (an unterminated $()
+}
+
+// matchParen returns the index of the ) that closes the ( at s[open],
+// skipping quoted text and nested parentheses, or -1.
+func matchParen(s string, open int) int {
+	depth := 0
+	for i := open; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return -1
+			}
+			i += j + 1
+		case '"':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // parse parses a whole command line (which may hold several lines).
@@ -583,6 +618,9 @@ func (p *parser) word() (word, error) {
 		case c == '$':
 			flush(false)
 			part, ok := p.dollar(false)
+			if p.err != nil {
+				return nil, p.err
+			}
 			if !ok {
 				lit.WriteByte('$')
 				p.pos++
@@ -627,6 +665,9 @@ func (p *parser) doubleQuoted() (word, error) {
 			p.pos++
 		case '$':
 			part, ok := p.dollar(true)
+			if p.err != nil {
+				return nil, p.err
+			}
 			if !ok {
 				lit.WriteByte('$')
 				p.pos++
@@ -644,11 +685,29 @@ func (p *parser) doubleQuoted() (word, error) {
 	}
 }
 
-// dollar parses $NAME, ${NAME} or a special parameter at the cursor.
+// dollar parses $NAME, ${NAME}, a special parameter, $(command) or
+// $((expression)) at the cursor. An unterminated $( is reported through
+// p.err, as incomplete input.
 func (p *parser) dollar(quoted bool) (wordPart, bool) {
 	rest := p.src[p.pos+1:]
 	if rest == "" {
 		return wordPart{}, false
+	}
+	if strings.HasPrefix(rest, "((") {
+		if end := matchParen(rest, 1); end > 0 && end+1 < len(rest) && rest[end+1] == ')' {
+			p.pos += end + 3
+			return wordPart{kind: partArith, text: rest[2:end], quoted: quoted}, true
+		}
+	}
+	if rest[0] == '(' {
+		end := matchParen(rest, 0)
+		if end < 0 {
+			p.err = &syntaxError{msg: "unterminated $(", incomplete: true}
+			p.pos = len(p.src)
+			return wordPart{}, true
+		}
+		p.pos += end + 2
+		return wordPart{kind: partCmd, text: rest[1:end], quoted: quoted}, true
 	}
 	switch c := rest[0]; {
 	case c == '{':

@@ -22,17 +22,19 @@ func init() {
 
 // Shell is one shell process's state.
 type Shell struct {
-	p           *kernel.Process
-	k           *kernel.Kernel
-	vars        map[string]string // shell variables that are not exported
-	status      int               // $?
-	params      []string          // $0, $1, ...
-	interactive bool
-	tty         *kernel.TTY
-	hist        *history
-	exiting     bool
-	exitCode    int
-	jobs        []*job
+	p            *kernel.Process
+	k            *kernel.Kernel
+	vars         map[string]string // shell variables that are not exported
+	status       int               // $?
+	substStatus  int               // status of the last $(...) in a command, or -1
+	expandFailed bool              // an expansion in the current word list failed
+	params       []string          // $0, $1, ...
+	interactive  bool
+	tty          *kernel.TTY
+	hist         *history
+	exiting      bool
+	exitCode     int
+	jobs         []*job
 	// Loop control: break and continue count the loops still to leave;
 	// interrupted is set when ^C ended a command, and stops the lists
 	// and loops around it until the next prompt.
