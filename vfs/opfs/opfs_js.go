@@ -413,11 +413,8 @@ func (s *Store) Txn(ctx context.Context, fn func(store.Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	tx := store.NewBatchTx(func(key string) ([]byte, error) { return s.get(ctx, key) })
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Check(); err != nil {
+	tx, err := store.Collect(func(key string) ([]byte, error) { return s.get(ctx, key) }, fn)
+	if err != nil {
 		return err
 	}
 	if tx.Len() == 0 {

@@ -123,11 +123,8 @@ func (s *Memory) Txn(ctx context.Context, fn func(Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	tx := NewBatchTx(s.get)
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Check(); err != nil {
+	tx, err := Collect(s.get, fn)
+	if err != nil {
 		return err
 	}
 	used := s.used

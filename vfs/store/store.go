@@ -159,6 +159,20 @@ func NewBatchTx(get func(key string) ([]byte, error)) *BatchTx {
 	return &BatchTx{get: get}
 }
 
+// Collect runs fn on a new BatchTx reading through to get and checks its
+// keys: the first half of every Store's Txn. The caller writes tx.Ops()
+// (none when tx.Len() is 0) atomically.
+func Collect(get func(key string) ([]byte, error), fn func(Tx) error) (*BatchTx, error) {
+	tx := NewBatchTx(get)
+	if err := fn(tx); err != nil {
+		return nil, err
+	}
+	if err := tx.Check(); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
 // Get implements Tx.
 func (t *BatchTx) Get(key string) ([]byte, error) {
 	if op, ok := t.Lookup(key); ok {

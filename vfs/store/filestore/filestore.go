@@ -468,11 +468,8 @@ func (s *Store) Txn(ctx context.Context, fn func(store.Tx) error) error {
 	if err := s.check(ctx); err != nil {
 		return err
 	}
-	tx := store.NewBatchTx(s.get)
-	if err := fn(tx); err != nil {
-		return err
-	}
-	if err := tx.Check(); err != nil {
+	tx, err := store.Collect(s.get, fn)
+	if err != nil {
 		return err
 	}
 	if tx.Len() == 0 {
