@@ -14,11 +14,12 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nachoos/nacho/internal/nasmtest"
 
 	"github.com/chromedp/chromedp"
 
@@ -28,20 +29,7 @@ import (
 
 func assemble(t *testing.T, src string) []byte {
 	t.Helper()
-	if _, err := exec.LookPath("nasm"); err != nil {
-		t.Fatal("nasm is needed to assemble the test program (make test installs it)")
-	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "p.asm"), filepath.Join(dir, "p.com")
-	os.WriteFile(in, []byte(src), 0o644)
-	if msg, err := exec.Command("nasm", "-f", "bin", "-o", out, in).CombinedOutput(); err != nil {
-		t.Fatalf("nasm: %v\n%s", err, msg)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return nasmtest.Source(t, src)
 }
 
 // runPrefix goes before the run command (environment assignments).

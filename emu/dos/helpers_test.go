@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nachoos/nacho/internal/nasmtest"
 
 	"github.com/nachoos/nacho/emu/x86"
 	"github.com/nachoos/nacho/vfs"
@@ -18,24 +19,7 @@ import (
 // assemble builds testdata/name.asm with nasm into a flat binary.
 func assemble(t testing.TB, name string, defs ...string) []byte {
 	t.Helper()
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		t.Skip("nasm not installed (Debian package nasm; scripts/dos-deps.sh installs it)")
-	}
-	out := filepath.Join(t.TempDir(), name+".bin")
-	args := []string{"-f", "bin", "-o", out, "-I", "testdata/"}
-	for _, d := range defs {
-		args = append(args, "-D"+d)
-	}
-	args = append(args, filepath.Join("testdata", name+".asm"))
-	if b, err := exec.Command(nasm, args...).CombinedOutput(); err != nil {
-		t.Fatalf("nasm %s: %v\n%s", name, err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return nasmtest.File(t, filepath.Join("testdata", name+".asm"), defs...)
 }
 
 // testdataDir is ../shared/testdata from the project root, or

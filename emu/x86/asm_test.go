@@ -1,10 +1,10 @@
 package x86
 
 import (
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/nachoos/nacho/internal/nasmtest"
 
 	"github.com/nachoos/nacho/emu"
 	"github.com/nachoos/nacho/emu/bus"
@@ -14,24 +14,7 @@ import (
 // bytes. Tests that need it skip when nasm is not installed.
 func assemble(t testing.TB, name string, defs ...string) []byte {
 	t.Helper()
-	nasm, err := exec.LookPath("nasm")
-	if err != nil {
-		t.Skip("nasm not installed (Debian package nasm; scripts/x86-deps.sh installs it)")
-	}
-	out := filepath.Join(t.TempDir(), name+".bin")
-	args := []string{"-f", "bin", "-o", out}
-	for _, d := range defs {
-		args = append(args, "-D"+d)
-	}
-	args = append(args, filepath.Join("testdata", name+".asm"))
-	if b, err := exec.Command(nasm, args...).CombinedOutput(); err != nil {
-		t.Fatalf("nasm %s: %v\n%s", name, err, b)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return nasmtest.File(t, filepath.Join("testdata", name+".asm"), defs...)
 }
 
 // bare makes a CPU of model m with 1 MiB (16 MiB from the 286) of RAM and
