@@ -98,18 +98,21 @@ func info(w *kernel.Window) winInfo {
 	return winInfo{id: w.ID(), title: w.Title(), width: width, height: height, scale: scale}
 }
 
+// Opened tells what draws here before the host: the host's answer (a
+// canvas for the window, forwarded back) may arrive at once, and must find
+// the window known.
 func (v *guestView) Opened(w *kernel.Window) {
-	v.c.event(evWinOpen, func(e *encoder) { e.win(info(w)) })
 	if v.inner != nil {
 		v.inner.Opened(w)
 	}
+	v.c.event(evWinOpen, func(e *encoder) { e.win(info(w)) })
 }
 
 func (v *guestView) Changed(w *kernel.Window) {
-	v.c.event(evWinChange, func(e *encoder) { e.win(info(w)) })
 	if v.inner != nil {
 		v.inner.Changed(w)
 	}
+	v.c.event(evWinChange, func(e *encoder) { e.win(info(w)) })
 }
 
 func (v *guestView) Damaged(w *kernel.Window) {

@@ -1,6 +1,8 @@
 package remote
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,4 +98,75 @@ func TestGuestWindowsShowInHost(t *testing.T) {
 	proceed <- struct{}{}
 	waitFor(t, "the window to close", func() bool { return len(k.Display().Windows()) == 0 })
 	proceed <- struct{}{}
+}
+
+// slowView learns of windows late, as a busy presenter does.
+type slowView struct {
+	nullView
+	mu    sync.Mutex
+	known map[int]bool
+}
+
+func (v *slowView) Opened(w *kernel.Window) {
+	time.Sleep(50 * time.Millisecond)
+	v.mu.Lock()
+	v.known[w.ID()] = true
+	v.mu.Unlock()
+}
+
+// hostView checks, when the host learns of a guest's window, that what
+// draws in the guest knows it already: the host's answer (a canvas) may
+// come back at once.
+type hostView struct {
+	nullView
+	guest *slowView
+	err   chan error
+}
+
+func (v *hostView) Opened(w *kernel.Window) {
+	s, _, _, _ := w.Surface()
+	rw, ok := s.(*RemoteWindow)
+	if !ok {
+		v.err <- fmt.Errorf("host window has surface %T", s)
+		return
+	}
+	v.guest.mu.Lock()
+	known := v.guest.known[rw.ID]
+	v.guest.mu.Unlock()
+	if !known {
+		v.err <- fmt.Errorf("the host saw window %d before the guest's view did", rw.ID)
+		return
+	}
+	v.err <- nil
+}
+
+func TestGuestViewKnowsWindowBeforeHost(t *testing.T) {
+	k := kernel.New(kernel.Config{FS: vfs.New(memfs.New(memfs.Options{}))})
+	gv := &slowView{known: map[int]bool{}}
+	hv := &hostView{guest: gv, err: make(chan error, 1)}
+	k.Display().SetView(hv)
+	hostEnd, guestEnd := Pipe()
+	standIn, _ := k.Spawn(kernel.SpawnOptions{Args: []string{"standin"}, Main: func(p *kernel.Process) int {
+		code, _ := Host(p, hostEnd, HostOptions{})
+		return code
+	}})
+	defer standIn.Signal(kernel.SIGKILL)
+	done := make(chan struct{})
+	defer close(done)
+	go Guest(guestEnd, GuestOptions{Args: []string{"game"}, View: gv, Main: func(g *kernel.Process) int {
+		if _, err := g.Kernel().Display().Open(g, kernel.WindowOptions{Title: "Game", Width: 320, Height: 200}); err != nil {
+			t.Error(err)
+			return 1
+		}
+		<-done
+		return 0
+	}})
+	select {
+	case err := <-hv.err:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the window never reached the host")
+	}
 }
