@@ -39,6 +39,12 @@ type canvasPresenter struct {
 	phaseValid bool
 	spans      [][2]int
 	stats      Stats
+
+	// contextLost says whether the browser has taken the contexts' backing
+	// stores away (a GPU process restart, memory pressure); lost remembers
+	// that it did, so everything is drawn again when they come back.
+	contextLost func() bool
+	lost        bool
 }
 
 var _ Presenter = (*canvasPresenter)(nil)
@@ -54,6 +60,12 @@ func newCanvasPresenter(d *Display, canvas js.Value) (*canvasPresenter, error) {
 	}
 	p := &canvasPresenter{d: d, canvas: canvas, ctx: ctx, needDraw: true}
 	p.width, p.height = canvasSize(canvas)
+	p.contextLost = func() bool { return false }
+	if ctx.Get("isContextLost").Type() == js.TypeFunction {
+		p.contextLost = func() bool {
+			return p.ctx.Call("isContextLost").Bool() || p.srcCtx.Truthy() && p.srcCtx.Call("isContextLost").Bool()
+		}
+	}
 	return p, nil
 }
 
@@ -120,6 +132,17 @@ func (p *canvasPresenter) Stats() Stats { return p.stats }
 func (p *canvasPresenter) Present(s surface.Surface) error {
 	if p.closed {
 		return ErrClosed
+	}
+	if p.contextLost() {
+		// Nothing drawn now would show. A restored context comes back
+		// cleared, so then everything is uploaded and drawn again: a
+		// program that is waiting for a key draws nothing new itself.
+		p.lost = true
+		p.stats.Deferred++
+		return nil
+	}
+	if p.lost {
+		p.lost, p.cur, p.needDraw = false, nil, true
 	}
 	s.TakeDamage(&p.damage)
 	full := false

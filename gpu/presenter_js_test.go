@@ -493,6 +493,41 @@ func TestDeviceLost(t *testing.T) {
 	}
 }
 
+// A 2D canvas whose context the browser lost and restored comes back
+// cleared; the presenter draws everything again although the surface did
+// not change.
+func TestCanvasContextRestored(t *testing.T) {
+	d := openDisplay(t, Canvas2D, &clock{})
+	pr, err := d.NewPresenter(newCanvas(t, 640, 400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pr.(*canvasPresenter)
+	f := testFrame()
+	l := layout{640, 400, 2}
+	presentAndCompare(t, p, f, surface.Phase{}, l, "before the loss")
+	lost := true
+	p.contextLost = func() bool { return lost }
+	p.ctx.Call("clearRect", 0, 0, 640, 400) // what a restored context holds
+	p.srcCtx.Call("clearRect", 0, 0, 320, 200)
+	before := p.Stats()
+	if err := p.Present(f); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Deferred != before.Deferred+1 || st.Frames != before.Frames {
+		t.Fatalf("Present while lost: %+v, before %+v", st, before)
+	}
+	lost = false
+	if err := p.Present(f); err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, "after the context came back", got, Reference(f, surface.Phase{}, l.w, l.h, l.scale))
+}
+
 func TestAutoPicksWebGPU(t *testing.T) {
 	p, err := NewPresenter(newCanvas(t, 320, 200), Options{})
 	if err != nil {
