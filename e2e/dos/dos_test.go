@@ -132,6 +132,10 @@ func matches(t *testing.T, ctx context.Context, want *image.RGBA) {
 				png.Encode(f, img)
 				f.Close()
 			}
+			// What the page and the kernel say, to tell a program that did
+			// not run from a picture that was not shown.
+			t.Logf("page: %s", Eval[string](t, ctx, `JSON.stringify({windows: window.nacho.desktop.windows(), canvases: Array.from(document.querySelectorAll('.nacho-guest')).map(c => [c.style.width, c.style.height, c.isConnected])})`))
+			t.Logf("ps:\n%s", Shell(t, ctx, "ps").Stdout)
 			t.Fatal(msg)
 		}
 		time.Sleep(100 * time.Millisecond)

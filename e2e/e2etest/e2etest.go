@@ -161,7 +161,28 @@ func Browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Contex
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
+	keepConsole(t, ctx)
 	return ctx
+}
+
+// keepConsole collects the tab's console (the page's and its workers'
+// log lines, uncaught exceptions) and prints it when the test fails.
+func keepConsole(t testing.TB, ctx context.Context) {
+	var buf syncBuffer
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			fmt.Fprintf(&buf, "%s %s\n", m.Time.Format("15:04:05.000"), m)
+		}
+	}()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("browser console:\n%s", buf.String())
+		}
+	})
 }
 
 // Tab opens another tab in the same browser (same profile).
@@ -172,6 +193,7 @@ func Tab(t testing.TB, browser context.Context) context.Context {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatal(err)
 	}
+	keepConsole(t, ctx)
 	return ctx
 }
 

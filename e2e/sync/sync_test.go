@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,10 +124,53 @@ func waitSame(t *testing.T, timeout time.Duration, want map[string]string, ds ..
 			for _, d := range ds {
 				t.Logf("%s: %d paths; log:\n%s", d.dir, len(tree(d.dir)), d.logText())
 			}
+			ref, refName := want, "want"
+			if ref == nil {
+				ref, refName = first, ds[0].dir
+			}
+			for _, d := range ds {
+				t.Logf("%s differs from %s: %s", d.dir, refName, diffTrees(ref, tree(d.dir)))
+			}
 			t.Fatalf("folders did not converge in %v", timeout)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// diffTrees lists up to ten paths where two trees differ.
+func diffTrees(a, b map[string]string) string {
+	short := func(s string, ok bool) string {
+		if !ok {
+			return "(absent)"
+		}
+		if len(s) > 40 {
+			return fmt.Sprintf("%q... (%d bytes)", s[:40], len(s))
+		}
+		return fmt.Sprintf("%q", s)
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range []map[string]string{a, b} {
+		for p := range m {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			va, oka := a[p]
+			vb, okb := b[p]
+			if oka != okb || va != vb {
+				out = append(out, fmt.Sprintf("%s: %s vs %s", p, short(va, oka), short(vb, okb)))
+			}
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 10 {
+		out = append(out[:10], fmt.Sprintf("and %d more", len(out)-10))
+	}
+	if len(out) == 0 {
+		return "nothing"
+	}
+	return strings.Join(out, "; ")
 }
 
 // TestSyncKilledMidSyncAndRestore: two devices sync a burst of files; one
